@@ -1,0 +1,166 @@
+"""Load a lifecycle feed and refuse one that fails its schema.
+
+A wrong feed silently turns EOL models green, so a feed that does not validate
+is an error naming the JSON path and the problem, never a partial load.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from checker.feed.model import Feed, FeedModel, Schedule
+
+#: A feed is a few hundred KB; anything far larger is not a feed.
+MAX_FEED_BYTES = 20 * 1024 * 1024
+
+
+class FeedError(Exception):
+    """The feed cannot be used; the message names the location and problem."""
+
+
+@lru_cache(maxsize=1)
+def feed_schema() -> dict[str, Any]:
+    text = resources.files("checker.feed").joinpath("schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _json_path(path: Any) -> str:
+    out = "$"
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def validate_feed_document(doc: Any, origin: str = "feed") -> None:
+    """Raise FeedError listing every schema violation (first ten) with its JSON path."""
+    import jsonschema
+
+    validator_cls = jsonschema.validators.validator_for(feed_schema())
+    validator = validator_cls(feed_schema(), format_checker=validator_cls.FORMAT_CHECKER)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = [f"{_json_path(e.absolute_path)}: {e.message}" for e in errors[:10]]
+        more = f" (and {len(errors) - 10} more)" if len(errors) > 10 else ""
+        raise FeedError(f"{origin}: feed fails its schema{more}:\n  " + "\n  ".join(lines))
+    _check_semantics(doc, origin)
+
+
+def _check_semantics(doc: dict[str, Any], origin: str) -> None:
+    """What JSON Schema cannot say: ids are unique and dates are in order."""
+    seen: dict[str, int] = {}
+    problems: list[str] = []
+    for i, m in enumerate(doc["models"]):
+        for key in (m["model_id"], *m.get("aliases", [])):
+            if key in seen and seen[key] != i:
+                problems.append(f"$.models[{i}]: id {key!r} is already used by $.models[{seen[key]}]")
+            seen[key] = i
+        scheds = [("", m)] + [(f".regional_schedules[{j}]", s) for j, s in enumerate(m.get("regional_schedules", []))]
+        for suffix, s in scheds:
+            order = [s.get(k) for k in ("legacy_date", "public_extended_access_date", "eol_date")]
+            known = [d for d in order if d]
+            if known != sorted(known):
+                problems.append(f"$.models[{i}]{suffix}: legacy, extended-access and EOL dates are out of order")
+    if problems:
+        raise FeedError(f"{origin}: feed is inconsistent:\n  " + "\n  ".join(problems[:10]))
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _schedule(obj: dict[str, Any]) -> Schedule:
+    return Schedule(
+        regions=tuple(obj.get("regions", ())),
+        legacy_date=_d(obj.get("legacy_date")),
+        public_extended_access_date=_d(obj.get("public_extended_access_date")),
+        eol_date=_d(obj.get("eol_date")),
+        status=obj.get("status"),
+        note=obj.get("note"),
+    )
+
+
+def feed_from_document(doc: dict[str, Any], origin: str = "feed") -> Feed:
+    validate_feed_document(doc, origin)
+    models = []
+    for m in doc["models"]:
+        models.append(
+            FeedModel(
+                model_id=m["model_id"],
+                provider=m["provider"],
+                name=m["name"],
+                source=dict(m["source"]),
+                aliases=tuple(m.get("aliases", ())),
+                launch_date=_d(m.get("launch_date")),
+                status=m.get("status"),
+                schedule=_schedule(m),
+                regional_schedules=tuple(_schedule(s) for s in m.get("regional_schedules", ())),
+                eol_by_usage={k: date.fromisoformat(v) for k, v in m.get("eol_by_usage", {}).items()},
+                eol_not_before=_d(m.get("eol_not_before")),
+                legacy_period=m.get("legacy_period"),
+                region_status=dict(m.get("region_status", {})),
+                replacements=tuple(m.get("replacements", ())),
+                replacement_note=m.get("replacement_note"),
+                uncertain=m.get("uncertain"),
+                notes=m.get("notes"),
+            )
+        )
+    return Feed(
+        schema_version=doc["schema_version"],
+        as_of=date.fromisoformat(doc["as_of"]),
+        models=tuple(models),
+        inference_profiles={k.lower(): v for k, v in doc.get("inference_profiles", {}).items()},
+        origin=origin,
+        raw=doc,
+    )
+
+
+def parse_feed_bytes(data: bytes, origin: str) -> Feed:
+    if len(data) > MAX_FEED_BYTES:
+        raise FeedError(f"{origin}: feed is {len(data):,} bytes, over the {MAX_FEED_BYTES:,}-byte limit")
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise FeedError(f"{origin}: feed is not UTF-8 ({exc.reason})") from None
+    except json.JSONDecodeError as exc:
+        raise FeedError(
+            f"{origin}: feed is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    if not isinstance(doc, dict):
+        raise FeedError(f"{origin}: feed must be a JSON object, got {type(doc).__name__}")
+    return feed_from_document(doc, origin)
+
+
+def load_feed(location: str | Path | None = None) -> Feed:
+    """Load the feed at `location` (a path, or None for the bundled snapshot).
+
+    Remote locations (`s3://`, `https://`) are handled by
+    `checker.feed.remote` when it is available.
+    """
+    if location is None:
+        return load_bundled_feed()
+    loc = str(location)
+    if loc.startswith(("s3://", "https://", "http://")):
+        from checker.feed import remote
+
+        return parse_feed_bytes(remote.fetch(loc), loc)
+    path = Path(loc)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FEED_BYTES:
+            raise FeedError(f"{loc}: feed is {size:,} bytes, over the {MAX_FEED_BYTES:,}-byte limit")
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FeedError(f"{loc}: cannot read feed: {exc.strerror or exc}") from None
+    return parse_feed_bytes(data, loc)
+
+
+@lru_cache(maxsize=1)
+def load_bundled_feed() -> Feed:
+    data = resources.files("checker.feed").joinpath("bundled.json").read_bytes()
+    return parse_feed_bytes(data, "bundled feed")

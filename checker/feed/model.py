@@ -1,0 +1,169 @@
+"""The lifecycle feed as typed records, and the one place that decides a
+model's state at a date.
+
+Dates decide, not a stored status: the bundled snapshot ages, but its dates
+stay true, so a scan run a year from now still knows which models have gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from checker.model import LifecycleStatus, State
+from checker.modelid import split_variant
+
+LEGACY_PERIOD_DAYS = {"6_months": 183, "45_days": 45}
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Legacy / extended-access / EOL dates that apply in some regions (or all
+    regions when `regions` is empty)."""
+
+    regions: tuple[str, ...] = ()
+    legacy_date: date | None = None
+    public_extended_access_date: date | None = None
+    eol_date: date | None = None
+    status: str | None = None
+    note: str | None = None
+
+    @property
+    def has_dates(self) -> bool:
+        return any((self.legacy_date, self.public_extended_access_date, self.eol_date))
+
+    def covers(self, region: str) -> bool:
+        return not self.regions or region in self.regions
+
+
+@dataclass(frozen=True)
+class FeedModel:
+    model_id: str
+    provider: str
+    name: str
+    source: dict[str, str]
+    aliases: tuple[str, ...] = ()
+    launch_date: date | None = None
+    status: str | None = None
+    schedule: Schedule = field(default_factory=Schedule)
+    regional_schedules: tuple[Schedule, ...] = ()
+    eol_by_usage: dict[str, date] = field(default_factory=dict)
+    eol_not_before: date | None = None
+    legacy_period: str | None = None
+    region_status: dict[str, str] = field(default_factory=dict)
+    replacements: tuple[str, ...] = ()
+    replacement_note: str | None = None
+    uncertain: str | None = None
+    notes: str | None = None
+
+    def status_at(self, on: date, region: str | None = None, usage_class: str = "on_demand") -> LifecycleStatus:
+        """The model's state on `on`.
+
+        With a known region, the schedule that covers the region decides (a
+        regional schedule first, then the top-level one); a region outside
+        every announced schedule is Active there, as AWS's Legacy page says.
+        With an unknown region the worst schedule decides, because the
+        template may be deployed to any region.
+        """
+        candidates: list[Schedule] = []
+        if region is not None:
+            regional = [s for s in self.regional_schedules if s.covers(region)]
+            if regional:
+                candidates = regional
+            elif self.schedule.covers(region):
+                candidates = [self.schedule]
+        else:
+            candidates = [self.schedule, *self.regional_schedules]
+        candidates = [s for s in candidates if s.has_dates or s.status] or [self.schedule]
+
+        statuses = [self._status_for(s, on, region, usage_class) for s in candidates]
+        return max(statuses, key=_severity_key)
+
+    def _status_for(self, sched: Schedule, on: date, region: str | None, usage_class: str) -> LifecycleStatus:
+        eol = sched.eol_date
+        if sched is self.schedule and usage_class in self.eol_by_usage:
+            eol = self.eol_by_usage[usage_class]
+        legacy, pea = sched.legacy_date, sched.public_extended_access_date
+        regions = sched.regions
+        if eol is not None and on >= eol:
+            state, basis = State.EOL, "dates"
+        elif pea is not None and on >= pea:
+            state, basis = State.PUBLIC_EXTENDED_ACCESS, "dates"
+        elif legacy is not None and on >= legacy:
+            state, basis = State.LEGACY, "dates"
+        else:
+            state, basis = State.ACTIVE, "dates"
+            stored = sched.status or (self.region_status.get(region) if region else None) or self.status
+            if region is None and not stored and self.region_status:
+                worst = sorted(self.region_status.values(), key=lambda s: ("ACTIVE", "LEGACY", "EOL").index(s))
+                stored = worst[-1]
+            if stored == "EOL" and eol is None:
+                state, basis = State.EOL, "status"
+            elif stored == "LEGACY" and legacy is None:
+                state, basis = State.LEGACY, "status"
+            elif not (legacy or pea or eol) and stored:
+                basis = "status"
+        earliest = None
+        if state is State.ACTIVE and self.eol_not_before is not None:
+            notice = timedelta(days=LEGACY_PERIOD_DAYS.get(self.legacy_period or "6_months", 183))
+            earliest = max(self.eol_not_before, on + notice)
+        return LifecycleStatus(
+            state=state,
+            as_of=on,
+            legacy_date=legacy,
+            public_extended_access_date=pea,
+            eol_date=eol,
+            regions=regions,
+            basis=basis,
+            earliest_possible_eol=earliest,
+            note=sched.note,
+        )
+
+
+def _severity_key(s: LifecycleStatus) -> tuple[int, int]:
+    order = {State.ACTIVE: 0, State.LEGACY: 1, State.PUBLIC_EXTENDED_ACCESS: 2, State.EOL: 3}
+    # Among equal states the earlier EOL is the worse one.
+    eol_rank = -(s.eol_date.toordinal()) if s.eol_date else -(10**7)
+    return order.get(s.state, 0), eol_rank
+
+
+@dataclass(frozen=True)
+class Feed:
+    schema_version: str
+    as_of: date
+    models: tuple[FeedModel, ...]
+    inference_profiles: dict[str, str] = field(default_factory=dict)
+    origin: str = "bundled"
+    raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    _index: dict[str, FeedModel] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        index: dict[str, FeedModel] = {}
+        for m in self.models:
+            for key in (m.model_id, *m.aliases):
+                index.setdefault(key.lower(), m)
+        object.__setattr__(self, "_index", index)
+
+    def lookup(self, model_id: str) -> FeedModel | None:
+        """Find a model by id or alias, tolerating the spellings templates use:
+        a context-window variant, or an explicit `:0` the feed lists without."""
+        key = model_id.lower()
+        if key in self.inference_profiles:
+            key = self.inference_profiles[key].lower()
+        for candidate in (key, split_variant(key)[0]):
+            hit = self._index.get(candidate)
+            if hit is not None:
+                return hit
+            if candidate.endswith(":0"):
+                hit = self._index.get(candidate[:-2])
+                if hit is not None:
+                    return hit
+        return None
+
+    @property
+    def fingerprint(self) -> str:
+        import hashlib
+        import json
+
+        return hashlib.sha256(json.dumps(self.raw, sort_keys=True).encode()).hexdigest()[:16]

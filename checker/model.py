@@ -1,0 +1,254 @@
+"""The plain records that flow through the pipeline: sources -> rules -> reports.
+
+Every stage reads these and nothing else, so a source never needs to know how a
+report looks and a report never needs to know how HCL is parsed.  They are frozen
+so that a record handed to several rules (or several worker processes) cannot be
+changed under anyone's feet.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from checker.modelid import ModelIdentity
+
+
+class Usage(str, enum.Enum):
+    """How a resource uses a model: rules and reports need to tell a provisioned
+    throughput (which AWS refuses to create on a Legacy model) from an
+    environment variable (which only fails at run time)."""
+
+    PROVISIONED_THROUGHPUT = "provisioned_throughput"
+    CUSTOM_MODEL_BASE = "custom_model_base"
+    AGENT = "agent"
+    AGENT_ALIAS = "agent_alias"
+    KNOWLEDGE_BASE_EMBEDDING = "knowledge_base_embedding"
+    DATA_SOURCE_PARSING = "data_source_parsing"
+    DATA_SOURCE_CONTEXT_ENRICHMENT = "data_source_context_enrichment"
+    INFERENCE_PROFILE_SOURCE = "inference_profile_source"
+    PROMPT_VARIANT = "prompt_variant"
+    FLOW_NODE = "flow_node"
+    PROMPT_ROUTER = "prompt_router"
+    MODEL_INVOCATION_JOB = "model_invocation_job"
+    EVALUATION_JOB = "evaluation_job"
+    MODEL_AGREEMENT = "model_agreement"
+    AGENTCORE_MEMORY = "agentcore_memory"
+    AGENTCORE_EVALUATOR = "agentcore_evaluator"
+    AGENTCORE_HARNESS = "agentcore_harness"
+    AGENTCORE_GATEWAY = "agentcore_gateway"
+    DATA_LOOKUP = "data_lookup"
+    ENVIRONMENT_VARIABLE = "environment_variable"
+    SSM_PARAMETER = "ssm_parameter"
+    STATE_MACHINE = "state_machine"
+    IAM_POLICY = "iam_policy"
+    LIVE_INVOCATION = "live_invocation"
+    OTHER = "other"
+
+    @property
+    def usage_class(self) -> str:
+        """The key of `eol_by_usage` in the feed that governs this usage."""
+        if self is Usage.PROVISIONED_THROUGHPUT:
+            return "provisioned_throughput"
+        if self is Usage.CUSTOM_MODEL_BASE:
+            return "custom_model"
+        return "on_demand"
+
+
+class Action(str, enum.Enum):
+    """What `terraform apply` will do to the resource; unknown (None) outside plans."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    NO_OP = "no-op"
+    READ = "read"
+    DELETE = "delete"
+
+    @property
+    def creates(self) -> bool:
+        return self in (Action.CREATE, Action.REPLACE)
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    NOTICE = "notice"
+
+    @property
+    def rank(self) -> int:
+        return {"error": 3, "warning": 2, "notice": 1}[self.value]
+
+
+class State(str, enum.Enum):
+    """Lifecycle state of a model at an evaluation date."""
+
+    ACTIVE = "ACTIVE"
+    LEGACY = "LEGACY"
+    PUBLIC_EXTENDED_ACCESS = "LEGACY_PUBLIC_EXTENDED_ACCESS"
+    EOL = "EOL"
+    NOT_IN_FEED = "NOT_IN_FEED"
+    UNRESOLVED = "UNRESOLVED"
+
+    @property
+    def is_legacy(self) -> bool:
+        return self in (State.LEGACY, State.PUBLIC_EXTENDED_ACCESS)
+
+    @property
+    def label(self) -> str:
+        return {
+            "ACTIVE": "Active",
+            "LEGACY": "Legacy",
+            "LEGACY_PUBLIC_EXTENDED_ACCESS": "Legacy (Public Extended Access)",
+            "EOL": "End-of-Life",
+            "NOT_IN_FEED": "not in the lifecycle feed",
+            "UNRESOLVED": "unresolved",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a value sits.  `file` is relative to the scan root when it is inside
+    one; for live references it is the ARN of the resource."""
+
+    file: str
+    line: int = 0
+    column: int = 0
+    end_line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+@dataclass(frozen=True)
+class Reference:
+    """One place where infrastructure names (or may name) a Bedrock model.
+
+    `raw` is the value after static resolution (or the expression text when it
+    could not be resolved); `identity` is derived from it on demand so that the
+    two can never disagree.
+    """
+
+    raw: str
+    usage: Usage
+    resource: str
+    resource_type: str
+    attribute: str
+    location: Location
+    framework: str
+    resolved: bool = True
+    expression: str | None = None
+    action: Action | None = None
+    conditional: bool = False
+    region: str | None = None
+    via: tuple[Location, ...] = ()
+    construct_path: str | None = None
+    note: str | None = None
+
+    @property
+    def identity(self) -> ModelIdentity | None:
+        from checker.modelid import parse_model_reference
+
+        if not self.resolved:
+            return None
+        return parse_model_reference(self.raw)
+
+    @property
+    def model_id(self) -> str | None:
+        ident = self.identity
+        return ident.model_id if ident is not None else None
+
+    @property
+    def effective_region(self) -> str | None:
+        ident = self.identity
+        if ident is not None and ident.region:
+            return ident.region
+        return self.region
+
+
+@dataclass(frozen=True)
+class LifecycleStatus:
+    """A model's lifecycle as seen on one date, in one region (or the worst
+    region when the region is unknown)."""
+
+    state: State
+    as_of: date
+    legacy_date: date | None = None
+    public_extended_access_date: date | None = None
+    eol_date: date | None = None
+    regions: tuple[str, ...] = ()
+    basis: str = "dates"
+    earliest_possible_eol: date | None = None
+    note: str | None = None
+
+    @property
+    def days_to_eol(self) -> int | None:
+        if self.eol_date is None:
+            return None
+        return (self.eol_date - self.as_of).days
+
+
+@dataclass(frozen=True)
+class Suppression:
+    rule_id: str
+    reason: str
+    location: Location
+    until: date | None = None
+    expired: bool = False
+    origin: str = "inline"
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    reference: Reference
+    status: LifecycleStatus
+    message: str
+    replacements: tuple[str, ...] = ()
+    model_name: str | None = None
+    suppression: Suppression | None = None
+    baselined: bool = False
+
+    @property
+    def model_id(self) -> str:
+        return self.reference.model_id or self.reference.raw
+
+    @property
+    def active(self) -> bool:
+        """True when the finding counts against the exit code."""
+        return not self.baselined and (self.suppression is None or self.suppression.expired)
+
+
+@dataclass(frozen=True)
+class ScanError:
+    """A file (or unit) that could not be read.  The scan goes on; the exit
+    code says that errors happened."""
+
+    file: str
+    message: str
+    line: int = 0
+    kind: str = "error"
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class SourceResult:
+    """What one source produced for one unit (a Terraform module, a template,
+    a plan, a cloud assembly)."""
+
+    references: list[Reference] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+    def extend(self, other: SourceResult) -> None:
+        self.references.extend(other.references)
+        self.errors.extend(other.errors)
+        self.files.extend(other.files)

@@ -1,0 +1,95 @@
+"""Rules turn references plus the feed into findings.
+
+`evaluate_reference` is the single entry point used by the CLI pipeline and by
+the checkov policies, so the two can never disagree on a verdict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from checker.model import Finding, LifecycleStatus, Reference, Severity, State
+from checker.rules.base import Evaluation, Rule, RuleContext
+from checker.rules.lifecycle import (
+    ModelEndOfLifeSoon,
+    ModelInPublicExtendedAccess,
+    ModelIsEndOfLife,
+    ModelIsLegacy,
+    ModelNotInFeed,
+    ProvisionedThroughputOnLegacyModel,
+)
+
+ALL_RULES: tuple[Rule, ...] = (
+    ModelIsEndOfLife(),
+    ProvisionedThroughputOnLegacyModel(),
+    ModelIsLegacy(),
+    ModelInPublicExtendedAccess(),
+    ModelEndOfLifeSoon(),
+    ModelNotInFeed(),
+)
+RULES_BY_ID: dict[str, Rule] = {r.id: r for r in ALL_RULES}
+
+
+def evaluate(ref: Reference, ctx: RuleContext) -> Evaluation | None:
+    """Join a reference with the feed; None when it names no model offline."""
+    model_id = ref.model_id
+    if model_id is None:
+        return None
+    model = ctx.feed.lookup(model_id)
+    if model is None:
+        status = LifecycleStatus(state=State.NOT_IN_FEED, as_of=ctx.as_of)
+    else:
+        status = model.status_at(ctx.as_of, ref.effective_region, ref.usage.usage_class)
+    return Evaluation(reference=ref, model=model, status=status)
+
+
+def reference_state(ref: Reference, ctx: RuleContext) -> LifecycleStatus:
+    ev = evaluate(ref, ctx)
+    return ev.status if ev is not None else LifecycleStatus(state=State.UNRESOLVED, as_of=ctx.as_of)
+
+
+def findings_for(
+    ref: Reference,
+    ctx: RuleContext,
+    rules: Iterable[Rule] = ALL_RULES,
+    severities: dict[str, Severity] | None = None,
+) -> list[Finding]:
+    """Every finding for one reference.  A resource being deleted needs no
+    action, so it produces none."""
+    from checker.model import Action
+
+    if ref.action is Action.DELETE:
+        return []
+    ev = evaluate(ref, ctx)
+    if ev is None:
+        return []
+    out = []
+    for rule in rules:
+        message = rule.check(ev, ctx)
+        if message is None:
+            continue
+        out.append(
+            Finding(
+                rule_id=rule.id,
+                rule_name=rule.name,
+                severity=(severities or {}).get(rule.id, rule.severity),
+                reference=ref,
+                status=ev.status,
+                message=message,
+                replacements=ev.model.replacements if ev.model else (),
+                model_name=ev.model.name if ev.model else None,
+            )
+        )
+    return out
+
+
+__all__ = [
+    "ALL_RULES",
+    "RULES_BY_ID",
+    "Evaluation",
+    "Rule",
+    "RuleContext",
+    "evaluate",
+    "findings_for",
+    "reference_state",
+]

@@ -1,0 +1,156 @@
+"""The six lifecycle rules.  Each is one small class; messages speak to the
+person who has to act: the model, its state, the date, and what to move to."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from checker.model import Action, Severity, State, Usage
+from checker.rules.base import Evaluation, Rule, RuleContext
+
+
+def _when(d: date | None, as_of: date) -> str:
+    if d is None:
+        return "on a date not yet announced"
+    days = (d - as_of).days
+    if days > 0:
+        return f"on {d.isoformat()} ({days} day{'s' if days != 1 else ''} from {as_of.isoformat()})"
+    if days == 0:
+        return f"today ({d.isoformat()})"
+    return f"since {d.isoformat()} ({-days} day{'s' if days != -1 else ''} ago)"
+
+
+def _name(ev: Evaluation) -> str:
+    model_id = ev.reference.model_id or ev.reference.raw
+    if ev.model is not None and ev.model.name:
+        return f"{ev.model.name} ({model_id})"
+    return model_id
+
+
+def _regions(ev: Evaluation) -> str:
+    regions = ev.status.regions
+    if not regions:
+        return ""
+    shown = ", ".join(regions[:4]) + (f" and {len(regions) - 4} more" if len(regions) > 4 else "")
+    return f" in {shown}"
+
+
+class ModelIsEndOfLife(Rule):
+    id = "CKV_BEDROCK_1"
+    name = "ModelIsEndOfLife"
+    severity = Severity.ERROR
+    title = "Bedrock model is End-of-Life"
+    help = (
+        "After its EOL date every API call to the model fails, in every region, and AWS migrates nothing. "
+        "Move to the recommended replacement before the resource is applied again."
+    )
+
+    def check(self, ev: Evaluation, ctx: RuleContext) -> str | None:
+        if ev.status.state is not State.EOL:
+            return None
+        return f"{_name(ev)} is End-of-Life{_regions(ev)} {_when(ev.status.eol_date, ctx.as_of)}; calls to it fail"
+
+
+class ProvisionedThroughputOnLegacyModel(Rule):
+    id = "CKV_BEDROCK_2"
+    name = "ProvisionedThroughputOnLegacyModel"
+    severity = Severity.ERROR
+    title = "Provisioned throughput on a Legacy or End-of-Life Bedrock model"
+    help = (
+        "AWS refuses to create new provisioned throughput for a model in the Legacy state, so creating or "
+        "replacing one fails at apply. An existing, unchanged provisioned throughput keeps working until EOL "
+        "(CKV_BEDROCK_3 still warns about it)."
+    )
+
+    def check(self, ev: Evaluation, ctx: RuleContext) -> str | None:
+        ref = ev.reference
+        if ref.usage is not Usage.PROVISIONED_THROUGHPUT:
+            return None
+        if not (ev.status.state.is_legacy or ev.status.state is State.EOL):
+            return None
+        if ref.action is not None and not ref.action.creates and ev.status.state is not State.EOL:
+            return None
+        verb = (
+            "creating" if ref.action is Action.CREATE else "replacing" if ref.action is Action.REPLACE else "creating"
+        )
+        if ev.status.state is State.EOL:
+            return f"provisioned throughput on {_name(ev)}, which is End-of-Life {_when(ev.status.eol_date, ctx.as_of)}"
+        return (
+            f"{verb} provisioned throughput on {_name(ev)} fails: the model is {ev.status.state.label} "
+            f"since {ev.status.legacy_date.isoformat() if ev.status.legacy_date else 'an unannounced date'} "
+            "and AWS creates no new provisioned throughput for Legacy models"
+        )
+
+
+class ModelIsLegacy(Rule):
+    id = "CKV_BEDROCK_3"
+    name = "ModelIsLegacy"
+    severity = Severity.WARNING
+    title = "Bedrock model is Legacy"
+    help = (
+        "Legacy models keep working for existing users, but new customers and inactive accounts can lose "
+        "access, no new provisioned throughput can be created and customization may be limited. Plan the "
+        "move before the EOL date."
+    )
+
+    def check(self, ev: Evaluation, ctx: RuleContext) -> str | None:
+        if not ev.status.state.is_legacy:
+            return None
+        return f"{_name(ev)} is Legacy{_regions(ev)}; it reaches End-of-Life {_when(ev.status.eol_date, ctx.as_of)}"
+
+
+class ModelInPublicExtendedAccess(Rule):
+    id = "CKV_BEDROCK_4"
+    name = "ModelInPublicExtendedAccess"
+    severity = Severity.WARNING
+    title = "Bedrock model is in Public Extended Access"
+    help = (
+        "In Public Extended Access (the last part of Legacy) quota increases are generally not approved and "
+        "the provider may raise the price."
+    )
+
+    def check(self, ev: Evaluation, ctx: RuleContext) -> str | None:
+        if ev.status.state is not State.PUBLIC_EXTENDED_ACCESS:
+            return None
+        start = ev.status.public_extended_access_date
+        return (
+            f"{_name(ev)} is in Public Extended Access{_regions(ev)} since "
+            f"{start.isoformat() if start else 'an unannounced date'}: quota increases are generally not "
+            f"approved and the price may change; End-of-Life {_when(ev.status.eol_date, ctx.as_of)}"
+        )
+
+
+class ModelEndOfLifeSoon(Rule):
+    id = "CKV_BEDROCK_5"
+    name = "ModelEndOfLifeSoon"
+    severity = Severity.ERROR
+    title = "Bedrock model reaches End-of-Life within the EOL window"
+    help = "The model's EOL date falls within the configured window (default 90 days, --eol-window)."
+
+    def check(self, ev: Evaluation, ctx: RuleContext) -> str | None:
+        days = ev.status.days_to_eol
+        if ev.status.state is State.EOL or days is None or days > ctx.eol_window_days:
+            return None
+        return (
+            f"{_name(ev)} reaches End-of-Life{_regions(ev)} {_when(ev.status.eol_date, ctx.as_of)}, "
+            f"within the {ctx.eol_window_days}-day window"
+        )
+
+
+class ModelNotInFeed(Rule):
+    id = "CKV_BEDROCK_6"
+    name = "ModelNotInFeed"
+    severity = Severity.NOTICE
+    title = "Bedrock model id is not in the lifecycle feed"
+    help = (
+        "The id is not a model the feed knows: a typo, a model the feed does not list yet, or a stale feed. "
+        "Check the id, or refresh the feed with `bedrock-lifecycle feed refresh`."
+    )
+
+    def check(self, ev: Evaluation, ctx: RuleContext) -> str | None:
+        if ev.status.state is not State.NOT_IN_FEED:
+            return None
+        return (
+            f"{ev.reference.model_id or ev.reference.raw} is not in the lifecycle feed (as of "
+            f"{ctx.feed.as_of.isoformat()}): check the id for a typo, or refresh the feed"
+        )

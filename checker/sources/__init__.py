@@ -1,0 +1,224 @@
+"""Where model references come from.
+
+Discovery walks the tree once, safely (no escaping the root through symlinks,
+no loops, no vendored directories), and groups files into *units*: a Terraform
+module directory, a CloudFormation/SAM template, a plan file, a CDK cloud
+assembly.  Units are independent, so they can be scanned in parallel and cached.
+Each source module exposes `scan_unit(unit, options) -> SourceResult`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
+
+from checker.model import ScanError, SourceResult
+from checker.util.textio import DEFAULT_MAX_FILE_BYTES
+
+#: Directories that never hold the user's own IaC: provider binaries, vendored
+#: packages, build output that duplicates a template.
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".terraform", "node_modules", ".venv", "venv", "__pycache__", ".tox",
+     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".serverless", ".aws-sam", ".terragrunt-cache"}
+)  # fmt: skip
+
+TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".templ")
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    """Everything a source may need; plain data so it crosses process boundaries."""
+
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    tf_vars: tuple[tuple[str, str], ...] = ()
+    tf_var_files: tuple[str, ...] = ()
+    cfn_parameters: tuple[tuple[str, str], ...] = ()
+    cfn_parameter_files: tuple[str, ...] = ()
+    roots: tuple[str, ...] = ()
+    prefilter: bool = True
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One independently scannable piece of the tree."""
+
+    source: str
+    key: str
+    files: tuple[str, ...]
+    root: str = "."
+
+
+@dataclass
+class Discovery:
+    units: list[Unit] = field(default_factory=list)
+    errors: list[ScanError] = field(default_factory=list)
+    files_seen: int = 0
+
+
+#: source name -> module that implements `scan_unit`.
+SOURCE_MODULES = {
+    "terraform": "checker.sources.terraform",
+    "terraform_plan": "checker.sources.terraform_plan",
+    "cloudformation": "checker.sources.cloudformation",
+    "cdk": "checker.sources.cdk",
+}
+
+
+def scanner_for(source: str) -> Callable[[Unit, ScanOptions], SourceResult]:
+    module = import_module(SOURCE_MODULES[source])
+    fn: Callable[[Unit, ScanOptions], SourceResult] = module.scan_unit
+    return fn
+
+
+def display_path(path: str | Path) -> str:
+    """Paths as the user passed them, relative to the working directory when
+    inside it, with forward slashes, so reports are stable across machines."""
+    p = os.path.normpath(str(path))
+    try:
+        rel = os.path.relpath(p)
+        if not rel.startswith(".."):
+            p = rel
+    except ValueError:
+        pass
+    return p.replace(os.sep, "/")
+
+
+def _is_within(path: str, roots: Iterable[str]) -> bool:
+    return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
+
+
+def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
+    """Every regular file under `paths`, never leaving the real roots.
+
+    Symlinks are followed only when their target stays inside a scanned root;
+    a directory reached twice by its real path is a loop and is reported.
+    """
+    paths = list(paths)
+    roots = [os.path.realpath(p) for p in paths]
+    out: list[str] = []
+    for given in paths:
+        if not os.path.exists(given):
+            errors.append(ScanError(display_path(given), "no such file or directory", kind="usage"))
+            continue
+        if os.path.isfile(given):
+            out.append(given)
+            continue
+        visited: set[str] = set()
+        stack = [given]
+        while stack:
+            d = stack.pop()
+            real = os.path.realpath(d)
+            if real in visited:
+                errors.append(ScanError(display_path(d), "symlink loop: directory already visited, not followed"))
+                continue
+            visited.add(real)
+            try:
+                entries = sorted(os.scandir(d), key=lambda e: e.name)
+            except OSError as exc:
+                errors.append(ScanError(display_path(d), f"cannot list directory: {exc.strerror or exc}"))
+                continue
+            subdirs = []
+            for e in entries:
+                try:
+                    if e.is_symlink():
+                        target = os.path.realpath(e.path)
+                        if not os.path.exists(target):
+                            errors.append(ScanError(display_path(e.path), "broken symlink, not followed"))
+                            continue
+                        if not _is_within(target, roots):
+                            errors.append(
+                                ScanError(display_path(e.path), "symlink points outside the scanned tree, not followed")
+                            )
+                            continue
+                        if os.path.isdir(target):
+                            if target in visited or _is_within(real, [target]):
+                                errors.append(ScanError(display_path(e.path), "symlink loop, not followed"))
+                                continue
+                            if e.name not in SKIP_DIRS:
+                                subdirs.append(e.path)
+                            continue
+                        out.append(e.path)
+                    elif e.is_dir(follow_symlinks=False):
+                        if e.name not in SKIP_DIRS:
+                            subdirs.append(e.path)
+                    elif e.is_file(follow_symlinks=False):
+                        out.append(e.path)
+                except OSError as exc:
+                    errors.append(ScanError(display_path(e.path), f"cannot stat: {exc.strerror or exc}"))
+            stack.extend(reversed(subdirs))
+    return out
+
+
+def _is_plan_json(path: str) -> bool:
+    """A plan is a JSON object with `format_version` and plan-only keys; read
+    only the head, as plans can be large."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    text = head.decode("utf-8", "replace")
+    return '"format_version"' in text and any(
+        k in text for k in ('"terraform_version"', '"resource_changes"', '"planned_values"', '"prior_state"')
+    )
+
+
+def _cdk_assembly_dirs(files: list[str]) -> set[str]:
+    dirs = set()
+    for f in files:
+        if os.path.basename(f) == "manifest.json":
+            d = os.path.dirname(f)
+            try:
+                with open(f, "rb") as fh:
+                    head = fh.read(65536).decode("utf-8", "replace")
+            except OSError:
+                continue
+            if '"artifacts"' in head and '"version"' in head:
+                dirs.add(d)
+    # Nested assemblies (assembly-*) belong to the outermost one.
+    return {d for d in dirs if not any(d != o and _is_within(d, [o]) for o in dirs)}
+
+
+def discover(paths: Iterable[str], options: ScanOptions | None = None) -> Discovery:
+    paths = list(paths)
+    disc = Discovery()
+    files = walk(paths, disc.errors)
+    disc.files_seen = len(files)
+    assemblies = _cdk_assembly_dirs(files)
+    tf_dirs: dict[str, list[str]] = {}
+    for f in files:
+        name = os.path.basename(f)
+        if assemblies and _is_within(f, assemblies):
+            continue
+        if name.endswith(TERRAFORM_SUFFIXES):
+            tf_dirs.setdefault(os.path.dirname(f) or ".", []).append(f)
+        elif name.endswith(".json") and _is_plan_json(f):
+            disc.units.append(Unit("terraform_plan", f, (f,)))
+        elif name.endswith(TEMPLATE_SUFFIXES):
+            disc.units.append(Unit("cloudformation", f, (f,)))
+    disc.units.extend(terraform_units(tf_dirs, options or ScanOptions()))
+    for a in sorted(assemblies):
+        disc.units.append(Unit("cdk", a, (os.path.join(a, "manifest.json"),)))
+    return disc
+
+
+def terraform_units(tf_dirs: dict[str, list[str]], options: ScanOptions) -> list[Unit]:
+    """Group Terraform directories into units.  The Terraform source decides
+    (a root module and the local modules it calls form one unit); a directory
+    per unit is the fallback."""
+    module = import_module(SOURCE_MODULES["terraform"])
+    plan: Callable[[dict[str, list[str]], ScanOptions], list[Unit]] | None = getattr(module, "plan_units", None)
+    if plan is not None:
+        return plan(tf_dirs, options)
+    return [Unit("terraform", d, tuple(sorted(fs))) for d, fs in sorted(tf_dirs.items())]
+
+
+def load_json_object(path: str, max_bytes: int) -> object:
+    from checker.util.textio import read_text
+
+    return json.loads(read_text(path, max_bytes))

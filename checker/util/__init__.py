@@ -1,0 +1,1 @@
+"""Small helpers shared by every stage: safe reading and atomic writing."""
