@@ -252,3 +252,42 @@ class SourceResult:
         self.references.extend(other.references)
         self.errors.extend(other.errors)
         self.files.extend(other.files)
+
+
+@dataclass(frozen=True)
+class AssessedReference:
+    """A reference with its lifecycle state: the row of the audit inventory."""
+
+    reference: Reference
+    status: LifecycleStatus
+    model_name: str | None = None
+    replacements: tuple[str, ...] = ()
+
+
+@dataclass
+class ScanResult:
+    """Everything a report needs; produced by `checker.pipeline.scan`."""
+
+    references: list[AssessedReference]
+    findings: list[Finding]
+    errors: list[ScanError]
+    as_of: date
+    feed_as_of: date
+    feed_origin: str
+    fail_on: Severity
+    eol_window_days: int
+    files_scanned: int = 0
+    roots: tuple[str, ...] = ()
+    tool_version: str = ""
+
+    @property
+    def failing_findings(self) -> list[Finding]:
+        return [f for f in self.findings if f.active and f.severity.rank >= self.fail_on.rank]
+
+    @property
+    def exit_code(self) -> int:
+        """0 clean, 1 findings at or above the threshold, 2 errors (errors win:
+        a scan that could not read a file cannot vouch for it)."""
+        if self.errors:
+            return 2
+        return 1 if self.failing_findings else 0

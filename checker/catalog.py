@@ -1,0 +1,66 @@
+"""Where each resource type holds a model, read from `data/model_attributes.json`.
+
+Kept as data, not code, so that a new Bedrock resource or property is one line
+in one file, and every source and the checkov policies pick it up together.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from checker.model import Usage
+
+
+@dataclass(frozen=True)
+class AttributeSpec:
+    path: tuple[str, ...]
+    usage: Usage
+    mode: str
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> dict[str, dict[str, tuple[AttributeSpec, ...]]]:
+    raw = json.loads(resources.files("checker.data").joinpath("model_attributes.json").read_text("utf-8"))
+    out: dict[str, dict[str, tuple[AttributeSpec, ...]]] = {}
+    for framework, types in raw.items():
+        if framework.startswith("$"):
+            continue
+        out[framework] = {
+            rtype: tuple(AttributeSpec(tuple(s["path"].split(".")), Usage(s["usage"]), s["mode"]) for s in specs)
+            for rtype, specs in types.items()
+        }
+    return out
+
+
+def specs_for(framework: str, resource_type: str) -> tuple[AttributeSpec, ...]:
+    """Attribute specs for a resource type; framework is `terraform`,
+    `terraform_data` or `cloudformation`."""
+    return _catalog().get(framework, {}).get(resource_type, ())
+
+
+def resource_types(framework: str) -> tuple[str, ...]:
+    return tuple(_catalog().get(framework, {}))
+
+
+def walk_path(value: Any, path: tuple[str, ...], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """Yield (concrete path, value) for every value at `path`, visiting every
+    element of any list met on the way (Terraform blocks, plan arrays and
+    checkov's list-wrapped values all look like lists)."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from walk_path(item, path, f"{prefix}[{i}]")
+        return
+    if not path:
+        yield prefix.lstrip("."), value
+        return
+    if isinstance(value, dict) and path[0] in value:
+        yield from walk_path(value[path[0]], path[1:], f"{prefix}.{path[0]}")
