@@ -1,0 +1,360 @@
+"""The `bedrock-lifecycle` command.
+
+Exit codes are a contract with CI systems: 0 clean, 1 findings at or above
+`--fail-on`, 2 usage or read errors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from importlib import import_module
+from typing import Any
+
+from checker import __version__
+from checker.feed import FeedError, load_feed
+from checker.feed.model import Feed
+from checker.model import ScanResult, Severity
+from checker.rules import RuleContext
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+#: Modules that add top-level commands with `register(subparsers)`.
+COMMAND_MODULES = ("checker.commands.audit", "checker.commands.checkov")
+#: Modules that add `feed` subcommands with `register(feed_subparsers)`.
+FEED_COMMAND_MODULES = ("checker.commands.feed_aws",)
+
+
+class UsageError(Exception):
+    pass
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}") from None
+
+
+def _positive_int(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value!r}")
+    return n
+
+
+def _key_value(value: str) -> tuple[str, str]:
+    name, eq, val = value.partition("=")
+    if not eq or not name:
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {value!r}")
+    return name, val
+
+
+class _FormatAction(argparse.Action):
+    """`--format` may repeat; each `--output` that follows belongs to it."""
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        outputs = list(getattr(namespace, "outputs", None) or [])
+        outputs.append([values, None])
+        namespace.outputs = outputs
+
+
+class _OutputAction(argparse.Action):
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
+        outputs = list(getattr(namespace, "outputs", None) or [])
+        for pair in outputs:
+            if pair[1] is None:
+                pair[1] = values
+                break
+        else:
+            if not outputs:
+                outputs.append(["text", values])
+            else:
+                parser.error(f"--output {values} has no --format of its own to write")
+        namespace.outputs = outputs
+
+
+def add_common_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by scan, plan and audit: what to judge against and how to report."""
+    from checker.reports import FORMATS
+
+    p.add_argument("--feed", metavar="FILE|URL", help="lifecycle feed (default: the bundled snapshot)")
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="evaluation date (default: today)")
+    p.add_argument("--eol-window", type=_positive_int, metavar="DAYS", help="CKV_BEDROCK_5 window (default: 90)")
+    p.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails (default: error)")
+    p.add_argument("--format", "-f", choices=sorted(FORMATS), action=_FormatAction, help="output format; may repeat")
+    p.add_argument("--output", "-o", metavar="FILE", action=_OutputAction, help="write the preceding --format here")
+    p.set_defaults(outputs=None)
+
+
+def add_scan_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--var", type=_key_value, action="append", default=[], metavar="NAME=VALUE",
+                   help="Terraform variable value (like terraform -var)")  # fmt: skip
+    p.add_argument("--var-file", action="append", default=[], metavar="FILE", help="Terraform .tfvars file")
+    p.add_argument("--parameter", type=_key_value, action="append", default=[], metavar="NAME=VALUE",
+                   help="CloudFormation parameter value")  # fmt: skip
+    p.add_argument("--parameters-file", action="append", default=[], metavar="FILE",
+                   help="CloudFormation parameters JSON file")  # fmt: skip
+    p.add_argument("--max-file-size", type=_positive_int, metavar="BYTES", help="skip larger files (default 5 MiB)")
+    p.add_argument("--skip-path", action="append", default=[], metavar="GLOB", help="do not scan matching paths")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=0, help="worker processes (default: all cores)")
+    p.add_argument("--no-prefilter", action="store_true", help="parse every file, even those that cannot matter")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+
+
+def rule_context(args: argparse.Namespace) -> RuleContext:
+    """The feed, date and window the user asked for (used by audit too)."""
+    feed = resolve_feed(args)
+    return RuleContext(
+        as_of=getattr(args, "as_of", None) or date.today(),
+        feed=feed,
+        eol_window_days=args.eol_window if getattr(args, "eol_window", None) is not None else 90,
+    )
+
+
+def resolve_feed(args: argparse.Namespace) -> Feed:
+    location = getattr(args, "feed", None) or os.environ.get("BEDROCK_LIFECYCLE_FEED") or None
+    return load_feed(location)
+
+
+def fail_on(args: argparse.Namespace) -> Severity:
+    return Severity(args.fail_on) if getattr(args, "fail_on", None) else Severity.ERROR
+
+
+def emit(args: argparse.Namespace, result: ScanResult) -> int:
+    """Write every requested format; machine formats never get progress noise."""
+    from checker.reports import render
+    from checker.util.atomic import atomic_write_text
+
+    outputs = getattr(args, "outputs", None) or [["text", None]]
+    for fmt, path in outputs:
+        text = render(fmt, result)
+        if path is None or path == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            atomic_write_text(path, text)
+    return result.exit_code
+
+
+def _scan_settings(args: argparse.Namespace) -> Any:
+    from checker.pipeline import ScanSettings
+    from checker.sources import ScanOptions
+    from checker.util.textio import DEFAULT_MAX_FILE_BYTES
+
+    ctx = rule_context(args)
+    options = ScanOptions(
+        max_file_bytes=args.max_file_size or DEFAULT_MAX_FILE_BYTES,
+        tf_vars=tuple(args.var),
+        tf_var_files=tuple(args.var_file),
+        cfn_parameters=tuple(args.parameter),
+        cfn_parameter_files=tuple(args.parameters_file),
+        prefilter=not args.no_prefilter,
+    )
+    return ScanSettings(
+        as_of=ctx.as_of,
+        feed=ctx.feed,
+        fail_on=fail_on(args),
+        eol_window_days=ctx.eol_window_days,
+        jobs=args.jobs,
+        options=options,
+        skip_paths=tuple(args.skip_path),
+    )
+
+
+def _progress(args: argparse.Namespace) -> Any:
+    if args.quiet or not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        sys.stderr.write(f"\rscanning {done}/{total} units")
+        if done == total:
+            sys.stderr.write("\r\033[K")
+        sys.stderr.flush()
+
+    return show
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    from checker.pipeline import scan
+
+    settings = _scan_settings(args)
+    for f in args.var_file:
+        if not os.path.isfile(f):
+            raise UsageError(f"--var-file {f}: no such file")
+    result = scan(args.paths, settings, on_progress=_progress(args))
+    return emit(args, result)
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from checker.pipeline import scan
+    from checker.sources import _is_plan_json
+
+    for p in args.paths:
+        if os.path.isfile(p) and not _is_plan_json(p):
+            raise UsageError(f"{p}: not a Terraform plan in JSON form (run `terraform show -json tfplan > {p}`)")
+    result = scan(args.paths, _scan_settings(args), on_progress=_progress(args))
+    return emit(args, result)
+
+
+def cmd_feed_show(args: argparse.Namespace) -> int:
+    import json
+
+    ctx = rule_context(args)
+    feed = ctx.feed
+    models = feed.models
+    if args.model:
+        hit = feed.lookup(args.model)
+        if hit is None:
+            from checker.modelid import parse_model_reference
+
+            ident = parse_model_reference(args.model)
+            hit = feed.lookup(ident.model_id) if ident.model_id else None
+        if hit is None:
+            sys.stderr.write(f"{args.model}: not in the lifecycle feed (as of {feed.as_of.isoformat()})\n")
+            return EXIT_FINDINGS
+        models = (hit,)
+    rows: list[dict[str, Any]] = []
+    for m in models:
+        st = m.status_at(ctx.as_of, args.region)
+        rows.append(
+            {
+                "model_id": m.model_id,
+                "name": m.name,
+                "provider": m.provider,
+                "state": st.state.value,
+                "legacy_date": st.legacy_date.isoformat() if st.legacy_date else None,
+                "public_extended_access_date": (
+                    st.public_extended_access_date.isoformat() if st.public_extended_access_date else None
+                ),
+                "eol_date": st.eol_date.isoformat() if st.eol_date else None,
+                "days_to_eol": st.days_to_eol,
+                "earliest_possible_eol": st.earliest_possible_eol.isoformat() if st.earliest_possible_eol else None,
+                "regions": list(st.regions),
+                "replacements": list(m.replacements),
+                "uncertain": m.uncertain,
+                "source": m.source.get("url") or m.source.get("api"),
+            }
+        )
+    if args.json:
+        json.dump({"as_of": ctx.as_of.isoformat(), "feed_as_of": feed.as_of.isoformat(), "models": rows},
+                  sys.stdout, indent=2)  # fmt: skip
+        sys.stdout.write("\n")
+        return EXIT_CLEAN
+    print(f"Feed {feed.origin} (data as of {feed.as_of.isoformat()}), evaluated on {ctx.as_of.isoformat()}")
+    for r in rows:
+        when = ""
+        if r["eol_date"]:
+            days = r["days_to_eol"]
+            when = f"EOL {r['eol_date']} ({days} days)" if days >= 0 else f"EOL {r['eol_date']} ({-days} days ago)"
+        elif r["earliest_possible_eol"]:
+            when = f"EOL no sooner than {r['earliest_possible_eol']}"
+        line = f"{r['model_id']:<52} {r['state']:<30} {when}"
+        print(line.rstrip())
+        if args.model:
+            for key in ("name", "provider", "legacy_date", "public_extended_access_date", "regions",
+                        "replacements", "uncertain", "source"):  # fmt: skip
+                if r[key]:
+                    value = ", ".join(r[key]) if isinstance(r[key], list) else r[key]
+                    print(f"  {key.replace('_', ' ')}: {value}")
+    return EXIT_CLEAN
+
+
+def cmd_feed_validate(args: argparse.Namespace) -> int:
+    feed = load_feed(args.file)
+    print(f"{args.file}: valid feed, schema {feed.schema_version}, {len(feed.models)} models, as of {feed.as_of}")
+    return EXIT_CLEAN
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from checker.rules import ALL_RULES
+
+    for r in ALL_RULES:
+        print(f"{r.id:<14} {r.severity.value:<8} {r.title}")
+    return EXIT_CLEAN
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="bedrock-lifecycle",
+        description="Find Amazon Bedrock models that are Legacy or End-of-Life in infrastructure code.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("scan", help="scan Terraform, plans, CloudFormation/SAM templates and cdk.out")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    add_common_options(p)
+    add_scan_options(p)
+    p.set_defaults(func=cmd_scan)
+
+    p = sub.add_parser("plan", help="review `terraform show -json` plan files")
+    p.add_argument("paths", nargs="+", metavar="PLAN_JSON")
+    add_common_options(p)
+    add_scan_options(p)
+    p.set_defaults(func=cmd_plan)
+
+    feed = sub.add_parser("feed", help="show, validate, refresh or compare lifecycle feeds")
+    feed_sub = feed.add_subparsers(dest="feed_command", metavar="FEED_COMMAND")
+    p = feed_sub.add_parser("show", help="the feed's view of models at a date")
+    p.add_argument("model", nargs="?", help="a model id, ARN or inference profile")
+    p.add_argument("--feed", metavar="FILE|URL")
+    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD")
+    p.add_argument("--region", help="evaluate in this region (default: the worst region)")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    p.set_defaults(func=cmd_feed_show)
+    p = feed_sub.add_parser("validate", help="check a feed file against the schema")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_feed_validate)
+    for name in FEED_COMMAND_MODULES:
+        _register(name, feed_sub)
+    def feed_help(_: argparse.Namespace) -> int:
+        feed.print_help()
+        return EXIT_ERROR
+
+    feed.set_defaults(func=feed_help)
+
+    p = sub.add_parser("rules", help="list the rules")
+    p.set_defaults(func=cmd_rules)
+    for name in COMMAND_MODULES:
+        _register(name, sub)
+    return parser
+
+
+def _register(module_name: str, subparsers: Any) -> None:
+    try:
+        module = import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name != module_name:
+            raise
+        return
+    module.register(subparsers)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return EXIT_ERROR
+    try:
+        code: int = args.func(args)
+        return code
+    except (FeedError, UsageError) as exc:
+        sys.stderr.write(f"bedrock-lifecycle: {exc}\n")
+        return EXIT_ERROR
+    except BrokenPipeError:
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        sys.stderr.write("bedrock-lifecycle: interrupted\n")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

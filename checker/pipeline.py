@@ -1,0 +1,181 @@
+"""One pipeline: discover units, read references from each, judge them
+against the feed, hand the result to a report.
+
+A reference flows one way: sources -> rules -> reports.  Units are
+independent, so they are scanned in worker processes when there are enough of
+them to pay for the start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import traceback
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+
+from checker import __version__
+from checker.feed.model import Feed
+from checker.model import (
+    AssessedReference,
+    Finding,
+    Reference,
+    ScanError,
+    ScanResult,
+    Severity,
+    SourceResult,
+)
+from checker.rules import ALL_RULES, RuleContext, evaluate, findings_for
+from checker.sources import ScanOptions, Unit, discover, display_path, scanner_for
+
+#: Below this many units a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 8
+
+
+@dataclass(frozen=True)
+class ScanSettings:
+    """What the user asked for, after CLI flags and config are merged."""
+
+    as_of: date
+    feed: Feed
+    fail_on: Severity = Severity.ERROR
+    eol_window_days: int = 90
+    jobs: int = 0
+    options: ScanOptions = field(default_factory=ScanOptions)
+    severities: dict[str, Severity] = field(default_factory=dict)
+    enabled_rules: frozenset[str] | None = None
+    skip_paths: tuple[str, ...] = ()
+
+
+def scan_unit_safely(unit: Unit, options: ScanOptions) -> SourceResult:
+    """Run one source on one unit; an unexpected exception becomes an error
+    entry naming the unit, so one hostile file never stops the scan."""
+    try:
+        return scanner_for(unit.source)(unit, options)
+    except RecursionError:
+        return SourceResult(errors=[ScanError(display_path(unit.key), "input nested too deeply to read")])
+    except MemoryError:
+        return SourceResult(errors=[ScanError(display_path(unit.key), "input too large to read in memory")])
+    except Exception as exc:
+        where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+        origin = f" ({os.path.basename(where.filename)}:{where.lineno})" if where else ""
+        return SourceResult(
+            errors=[
+                ScanError(
+                    display_path(unit.key),
+                    f"internal error in the {unit.source} source{origin}: {type(exc).__name__}: {exc}",
+                    kind="internal",
+                )
+            ]
+        )
+
+
+def run_units(
+    units: Sequence[Unit],
+    options: ScanOptions,
+    jobs: int = 0,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[SourceResult]:
+    """Scan units, in parallel when worthwhile; results keep the units' order
+    so that output is deterministic whatever the scheduling."""
+    workers = jobs or (os.cpu_count() or 1)
+    results: list[SourceResult] = []
+    if workers <= 1 or len(units) < PARALLEL_THRESHOLD:
+        for i, unit in enumerate(units):
+            results.append(scan_unit_safely(unit, options))
+            if on_progress:
+                on_progress(i + 1, len(units))
+        return results
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        chunk = max(1, len(units) // (workers * 8))
+        for i, res in enumerate(pool.map(scan_unit_safely, units, [options] * len(units), chunksize=chunk)):
+            results.append(res)
+            if on_progress:
+                on_progress(i + 1, len(units))
+    return results
+
+
+def assess(references: Iterable[Reference], settings: ScanSettings) -> tuple[list[AssessedReference], list[Finding]]:
+    """Judge references against the feed.  Every reference is kept for the
+    inventory (csv, json), not only those with findings."""
+    ctx = RuleContext(as_of=settings.as_of, feed=settings.feed, eol_window_days=settings.eol_window_days)
+    rules = [r for r in ALL_RULES if settings.enabled_rules is None or r.id in settings.enabled_rules]
+    assessed: list[AssessedReference] = []
+    findings: list[Finding] = []
+    for ref in references:
+        ev = evaluate(ref, ctx)
+        if ev is None:
+            from checker.rules import reference_state
+
+            assessed.append(AssessedReference(ref, reference_state(ref, ctx)))
+        else:
+            assessed.append(
+                AssessedReference(
+                    ref,
+                    ev.status,
+                    ev.model.name if ev.model else None,
+                    ev.model.replacements if ev.model else (),
+                )
+            )
+        findings.extend(findings_for(ref, ctx, rules, settings.severities))
+    return assessed, findings
+
+
+def _dedupe(refs: Iterable[Reference]) -> list[Reference]:
+    """Two sources can reach the same value (a nested template scanned through
+    its parent and on its own); report each place once."""
+    seen: set[tuple[object, ...]] = set()
+    out = []
+    for r in refs:
+        key = (r.location.file, r.location.line, r.location.column, r.resource, r.attribute, r.raw, r.action)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(r)
+    return out
+
+
+def _skipped(path: str, patterns: Sequence[str]) -> bool:
+    import fnmatch
+
+    p = display_path(path)
+    return any(fnmatch.fnmatch(p, pat) or fnmatch.fnmatch(p, pat.rstrip("/") + "/*") for pat in patterns)
+
+
+def scan(
+    paths: Sequence[str],
+    settings: ScanSettings,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> ScanResult:
+    options = settings.options
+    if not options.roots:
+        from dataclasses import replace
+
+        options = replace(options, roots=tuple(os.path.realpath(p) for p in paths))
+    disc = discover(paths, options)
+    units = disc.units
+    if settings.skip_paths:
+        units = [u for u in units if not _skipped(u.key, settings.skip_paths)]
+    results = run_units(units, options, settings.jobs, on_progress)
+    refs: list[Reference] = []
+    errors: list[ScanError] = list(disc.errors)
+    for res in results:
+        refs.extend(res.references)
+        errors.extend(res.errors)
+    refs = _dedupe(refs)
+    refs.sort(key=lambda r: (r.location.file, r.location.line, r.location.column, r.resource, r.attribute))
+    assessed, findings = assess(refs, settings)
+    return ScanResult(
+        references=assessed,
+        findings=findings,
+        errors=errors,
+        as_of=settings.as_of,
+        feed_as_of=settings.feed.as_of,
+        feed_origin=settings.feed.origin,
+        fail_on=settings.fail_on,
+        eol_window_days=settings.eol_window_days,
+        files_scanned=disc.files_seen,
+        roots=tuple(display_path(p) for p in paths),
+        tool_version=__version__,
+    )

@@ -1,0 +1,109 @@
+"""The machine format: stable keys, every reference, every finding, every error."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checker.model import AssessedReference, Finding, ScanError, ScanResult
+
+JSON_FORMAT_VERSION = "1.0"
+
+
+def _d(value: object) -> str | None:
+    return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
+
+
+def reference_dict(a: AssessedReference) -> dict[str, Any]:
+    r = a.reference
+    ident = r.identity
+    return {
+        "model_id": r.model_id,
+        "raw": r.raw,
+        "resolved": r.resolved and ident is not None and ident.resolvable,
+        "id_kind": ident.kind.value if ident is not None else None,
+        "unresolved_reason": (ident.reason if ident is not None and not ident.resolvable else None)
+        or (None if r.resolved else "value is not known statically"),
+        "expression": r.expression,
+        "file": r.location.file,
+        "line": r.location.line,
+        "column": r.location.column,
+        "resource": r.resource,
+        "resource_type": r.resource_type,
+        "attribute": r.attribute,
+        "usage": r.usage.value,
+        "framework": r.framework,
+        "action": r.action.value if r.action else None,
+        "conditional": r.conditional,
+        "region": r.effective_region,
+        "construct_path": r.construct_path,
+        "via": [{"file": v.file, "line": v.line} for v in r.via],
+        "note": r.note,
+        "status": a.status.state.value,
+        "model_name": a.model_name,
+        "legacy_date": _d(a.status.legacy_date),
+        "public_extended_access_date": _d(a.status.public_extended_access_date),
+        "eol_date": _d(a.status.eol_date),
+        "days_to_eol": a.status.days_to_eol,
+        "replacement": list(a.replacements),
+    }
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    r = f.reference
+    return {
+        "rule_id": f.rule_id,
+        "rule_name": f.rule_name,
+        "severity": f.severity.value,
+        "model_id": f.model_id,
+        "model_name": f.model_name,
+        "status": f.status.state.value,
+        "legacy_date": _d(f.status.legacy_date),
+        "public_extended_access_date": _d(f.status.public_extended_access_date),
+        "eol_date": _d(f.status.eol_date),
+        "days_to_eol": f.status.days_to_eol,
+        "file": r.location.file,
+        "line": r.location.line,
+        "column": r.location.column,
+        "resource": r.resource,
+        "resource_type": r.resource_type,
+        "attribute": r.attribute,
+        "usage": r.usage.value,
+        "framework": r.framework,
+        "action": r.action.value if r.action else None,
+        "construct_path": r.construct_path,
+        "message": f.message,
+        "replacement": list(f.replacements),
+        "suppressed": f.suppression is not None and not f.suppression.expired,
+        "baselined": f.baselined,
+    }
+
+
+def error_dict(e: ScanError) -> dict[str, Any]:
+    return {"file": e.file, "line": e.line, "message": e.message, "kind": e.kind}
+
+
+def as_document(result: ScanResult) -> dict[str, Any]:
+    return {
+        "format_version": JSON_FORMAT_VERSION,
+        "tool": {"name": "bedrock-lifecycle", "version": result.tool_version},
+        "as_of": result.as_of.isoformat(),
+        "feed": {"as_of": result.feed_as_of.isoformat(), "origin": result.feed_origin},
+        "fail_on": result.fail_on.value,
+        "eol_window_days": result.eol_window_days,
+        "summary": {
+            "files_scanned": result.files_scanned,
+            "references": len(result.references),
+            "findings": len(result.findings),
+            "failing": len(result.failing_findings),
+            "errors": len(result.errors),
+            "exit_code": result.exit_code,
+        },
+        "references": [reference_dict(a) for a in result.references],
+        "findings": [finding_dict(f) for f in result.findings],
+        "errors": [error_dict(e) for e in result.errors],
+    }
+
+
+def render(result: ScanResult) -> str:
+    return json.dumps(as_document(result), indent=2) + "\n"
