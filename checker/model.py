@@ -147,6 +147,10 @@ class Reference:
     via: tuple[Location, ...] = ()
     construct_path: str | None = None
     note: str | None = None
+    #: First and last line of the enclosing resource (0 when unknown): inline
+    #: suppressions such as `checkov:skip` may sit anywhere inside the block.
+    resource_line: int = 0
+    resource_end_line: int = 0
 
     @property
     def identity(self) -> ModelIdentity | None:
