@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""Time `bedrock-lifecycle scan` against checkov (our checks only) and `grep -r`
+on the same generated tree, in one run.
+
+Prints, per tool: median wall time over the repetitions, MB/s, peak RSS of
+the whole process tree (workers included), and the ratio to checkov.  The
+numbers in bench/README.md come from this script.
+
+    python bench/run.py --size small --reps 5
+    python bench/run.py --size large --reps 3 --no-checkov
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
+
+
+def _tree_rss_kb(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/status") as fh:
+                ppid = vm = 0
+                for line in fh:
+                    if line.startswith("PPid:"):
+                        ppid = int(line.split()[1])
+                    elif line.startswith("VmRSS:"):
+                        vm = int(line.split()[1])
+        except OSError:
+            continue
+        children.setdefault(ppid, []).append(int(entry))
+        rss[int(entry)] = vm
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        total += rss.get(p, 0)
+        stack.extend(children.get(p, []))
+    return total
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, int]:
+    """(seconds, peak tree RSS in KB, exit code) of one run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss_kb(proc.pid))
+            done.wait(0.05)
+
+    t = threading.Thread(target=sample, daemon=True)
+    t.start()
+    code = proc.wait()
+    elapsed = time.perf_counter() - start
+    done.set()
+    t.join()
+    return elapsed, peak, code
+
+
+def tree_bytes(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--size", choices=["small", "large"], default="small")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--corpus", type=Path, help="scan this tree instead of generating one")
+    ap.add_argument("--no-checkov", action="store_true", help="skip checkov (it takes minutes on large)")
+    ap.add_argument("--checkov", help="checkov executable (default: the cached test environment)")
+    ap.add_argument("--cache", action="store_true", help="also time a warm-cache re-scan")
+    ap.add_argument("--json", type=Path, help="write the results here as JSON")
+    args = ap.parse_args(argv)
+
+    corpus = args.corpus
+    if corpus is None:
+        from make_corpus import generate
+
+        corpus = ROOT / "bench" / "corpus" / args.size
+        generate(args.size, corpus)
+    mb = tree_bytes(corpus) / 1e6
+    tool = str(Path(sys.executable).parent / "bedrock-lifecycle")
+    scan = [tool, "scan", str(corpus), "--format", "json", "--output", os.devnull, "-q", "--as-of", "2026-11-24"]
+
+    runs: dict[str, list[str]] = {"bedrock-lifecycle": scan}
+    env = dict(os.environ)
+    if args.cache:
+        cache_dir = ROOT / "bench" / "results" / "cache"
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        runs["bedrock-lifecycle (warm cache)"] = [*scan, "--cache", str(cache_dir)]
+    runs["grep -r (floor)"] = ["grep", "-rIl", "-e", "foundation", "-e", "anthropic", str(corpus)]
+    if not args.no_checkov:
+        checkov = args.checkov
+        if checkov is None:
+            from tools.checkov_env import ensure_checkov  # type: ignore[import-not-found]
+
+            checkov = str(ensure_checkov())
+        runs["checkov (CKV_BEDROCK_* only)"] = [
+            checkov, "-d", str(corpus), "--external-checks-dir", str(ROOT / "policies"),
+            "--check", "CKV_BEDROCK_*", "--framework", "terraform", "terraform_plan", "cloudformation",
+            "-o", "json", "--quiet", "--skip-download",
+        ]  # fmt: skip
+
+    results: dict[str, dict[str, float]] = {}
+    for name, cmd in runs.items():
+        if "warm cache" in name:
+            measure(cmd, env)  # fill the cache once
+        times, peaks = [], []
+        for _ in range(args.reps):
+            secs, peak, code = measure(cmd, env)
+            if code > 2 and "grep" not in name:
+                print(f"{name}: exit code {code}", file=sys.stderr)
+            times.append(secs)
+            peaks.append(peak)
+        med = statistics.median(times)
+        results[name] = {"median_s": med, "mb_per_s": mb / med, "peak_rss_mb": max(peaks) / 1024}
+    checkov_t = next((r["median_s"] for n, r in results.items() if n.startswith("checkov")), None)
+    print(f"corpus: {corpus} ({mb:.1f} MB), {args.reps} repetitions, {os.cpu_count()} cores, {platform.platform()}")
+    print(f"{'tool':<32} {'median s':>9} {'MB/s':>8} {'peak RSS MB':>12} {'vs checkov':>11}")
+    for name, r in results.items():
+        ratio = f"{checkov_t / r['median_s']:.1f}x" if checkov_t else "-"
+        print(f"{name:<32} {r['median_s']:>9.2f} {r['mb_per_s']:>8.1f} {r['peak_rss_mb']:>12.0f} {ratio:>11}")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"corpus_mb": mb, "results": results}, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
