@@ -1,0 +1,126 @@
+"""A content-hash cache of source results, so re-scanning an unchanged tree
+skips parsing.
+
+Entries are JSON, never pickle: the cache directory may be shared or
+restored from a CI cache, and loading it must not be able to run code.  A
+corrupt or foreign entry is ignored and rebuilt.  The key covers the content
+of every file in the unit, the scan options, the tool version and the feed, so
+a change to any of them is a miss.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+from checker import __version__
+from checker.model import Action, Location, Reference, ScanError, SourceResult, Usage
+from checker.util.atomic import atomic_write_text
+
+CACHE_FORMAT = 1
+
+
+def default_cache_dir() -> Path:
+    """The user's cache directory (XDG on Linux), created on first write."""
+    try:
+        from platformdirs import user_cache_dir
+
+        return Path(user_cache_dir("bedrock-lifecycle"))
+    except ImportError:  # pragma: no cover - platformdirs is a declared dependency
+        return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "bedrock-lifecycle"
+
+
+def unit_key(source: str, key: str, files: tuple[str, ...], options_repr: str, salt: str) -> str | None:
+    """Hash of everything a unit's result depends on; None when a file cannot
+    be read (the scan itself will report it)."""
+    h = hashlib.sha256()
+    for part in (str(CACHE_FORMAT), __version__, salt, source, key, options_repr):
+        h.update(part.encode())
+        h.update(b"\0")
+    for f in files:
+        h.update(f.encode())
+        h.update(b"\0")
+        try:
+            with open(f, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+        except OSError:
+            return None
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def _ref_to_json(r: Reference) -> dict[str, Any]:
+    d = asdict(r)
+    d["usage"] = r.usage.value
+    d["action"] = r.action.value if r.action else None
+    return d
+
+
+def _ref_from_json(d: dict[str, Any]) -> Reference:
+    names = {f.name for f in fields(Reference)}
+    if set(d) != names:
+        raise ValueError("reference fields differ")
+    d = dict(d)
+    d["usage"] = Usage(d["usage"])
+    d["action"] = Action(d["action"]) if d["action"] else None
+    d["location"] = Location(**d["location"])
+    d["via"] = tuple(Location(**v) for v in d["via"])
+    return Reference(**d)
+
+
+def encode(result: SourceResult) -> str:
+    return json.dumps(
+        {
+            "format": CACHE_FORMAT,
+            "version": __version__,
+            "references": [_ref_to_json(r) for r in result.references],
+            "errors": [asdict(e) for e in result.errors],
+            "files": result.files,
+        }
+    )
+
+
+def decode(text: str) -> SourceResult:
+    doc = json.loads(text)
+    if doc.get("format") != CACHE_FORMAT or doc.get("version") != __version__:
+        raise ValueError("cache entry from another version")
+    return SourceResult(
+        references=[_ref_from_json(r) for r in doc["references"]],
+        errors=[ScanError(**e) for e in doc["errors"]],
+        files=list(doc["files"]),
+    )
+
+
+class ResultCache:
+    def __init__(self, directory: str | os.PathLike[str]) -> None:
+        self.directory = Path(directory)
+        self.hits = 0
+        self.misses = 0
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.json"
+
+    def get(self, key: str) -> SourceResult | None:
+        path = self._path(key)
+        try:
+            result = decode(path.read_text("utf-8"))
+        except FileNotFoundError:
+            self.misses += 1
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            # Corrupt, truncated or foreign: never trusted, rebuilt below.
+            self.misses += 1
+            return None
+        self.hits += 1
+        return result
+
+    def put(self, key: str, result: SourceResult) -> None:
+        # A read-only or full cache directory must not fail the scan.
+        with contextlib.suppress(OSError):
+            atomic_write_text(self._path(key), encode(result))
