@@ -136,11 +136,11 @@ def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
                             )
                             continue
                         if os.path.isdir(target):
-                            if target in visited or _is_within(real, [target]):
+                            # The target is inside a scanned root, so it is read
+                            # at its real place; following the link would scan it
+                            # twice, or forever when it points at an ancestor.
+                            if _is_within(real, [target]):
                                 errors.append(ScanError(display_path(e.path), "symlink loop, not followed"))
-                                continue
-                            if e.name not in SKIP_DIRS:
-                                subdirs.append(e.path)
                             continue
                         out.append(e.path)
                     elif e.is_dir(follow_symlinks=False):
