@@ -147,7 +147,7 @@ def parse_model_reference(value: str) -> ModelIdentity:
     model come back with kind NOT_A_MODEL and a reason."""
     raw = value
     value = value.strip()
-    if not value or "${" in value or len(value) > 2048:
+    if not value or len(value) > 2048:
         return ModelIdentity(IdKind.NOT_A_MODEL, raw, reason=_OPAQUE_REASONS[IdKind.NOT_A_MODEL])
     if _SAGEMAKER.match(value):
         return ModelIdentity(IdKind.MARKETPLACE_ENDPOINT_ARN, raw,
@@ -160,6 +160,9 @@ def parse_model_reference(value: str) -> ModelIdentity:
         account = head.group(3) if head else None
         rtype, rest = tail.group(1), tail.group(2)
         meta = {"raw": raw, "partition": partition, "region": region, "account": account}
+        if "{" in rest or "}" in rest:
+            # Only the model part matters; an unknown region or account is fine.
+            return ModelIdentity(IdKind.NOT_A_MODEL, raw, reason="the model part is not known statically")
         if "*" in rest or "?" in rest:
             return ModelIdentity(IdKind.WILDCARD, raw, region=region, partition=partition,
                                  reason=_OPAQUE_REASONS[IdKind.WILDCARD])  # fmt: skip
