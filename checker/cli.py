@@ -314,6 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_feed_validate)
     for name in FEED_COMMAND_MODULES:
         _register(name, feed_sub)
+
     def feed_help(_: argparse.Namespace) -> int:
         feed.print_help()
         return EXIT_ERROR
