@@ -146,9 +146,9 @@ def load_feed(location: str | Path | None = None) -> Feed:
         return load_bundled_feed()
     loc = str(location)
     if loc.startswith(("s3://", "https://", "http://")):
-        from checker.feed import remote
+        from checker.feed.remote import fetch
 
-        return parse_feed_bytes(remote.fetch(loc), loc)
+        return parse_feed_bytes(fetch(loc), loc)
     path = Path(loc)
     try:
         size = path.stat().st_size

@@ -28,6 +28,11 @@ def _name(ev: Evaluation) -> str:
 
 
 def _regions(ev: Evaluation) -> str:
+    """Where the state applies: the reference's own region when known, else
+    the regions of the announcement (empty when it covers every region)."""
+    region = ev.reference.effective_region
+    if region:
+        return f" in {region}"
     regions = ev.status.regions
     if not regions:
         return ""

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from checker.catalog import AttributeSpec, specs_for
@@ -572,11 +572,14 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     scan = UnitScan(unit, options)
     root_dir = scan.load_dir(unit.key)
     root = Instance(scan, root_dir, "", scan.root_inputs(), (os.path.normpath(unit.key),))
+    region = _provider_region(root)
     seen: set[tuple[Any, ...]] = set()
     for ref in root.references():
         key = (ref.resource, ref.attribute, ref.raw, ref.location)
         if key not in seen:
             seen.add(key)
+            if region and ref.region is None:
+                ref = replace(ref, region=region)
             scan.result.references.append(ref)
     # Files of this unit that no module call reached are still Terraform the
     # user wrote: parse them so syntax errors are reported.
@@ -585,6 +588,17 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
         if f.endswith((".tf", ".tf.json")) and d not in scan.dirs:
             scan.load_dir(d)
     return scan.result
+
+
+def _provider_region(root: Instance) -> str | None:
+    """The default `aws` provider's region, when it is known statically: the
+    lifecycle can differ by region, and a bare model id is called there."""
+    for _, b in root.mdir.blocks("provider"):
+        attrs = b.attributes()
+        if b.labels[:1] == ("aws",) and "alias" not in attrs and "region" in attrs:
+            value = Evaluator(root.scope()).eval(attrs["region"].expr)
+            return value if isinstance(value, str) and re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", value) else None
+    return None
 
 
 def _may_hold_models(unit: Unit, options: ScanOptions) -> bool:

@@ -1,0 +1,3 @@
+output "agent_id" {
+  value = aws_bedrockagent_agent.support.agent_id
+}
