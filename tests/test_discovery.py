@@ -41,8 +41,12 @@ def test_files_are_grouped_by_kind(tmp_path: Path) -> None:
     assert units["terraform_plan"] == ["plans/tfplan.json"]
     assert units["cloudformation"] == ["cfn/stack.template", "cfn/stack.yaml"]
     assert units["cdk"] == ["app/cdk.out"]  # the nested assembly belongs to the outer one
-    tf_files = sorted(os.path.relpath(f, tmp_path) for u in discover([str(tmp_path)]).units
-                      if u.source == "terraform" for f in u.files)  # fmt: skip
+    tf_files = sorted(
+        os.path.relpath(f, tmp_path)
+        for u in discover([str(tmp_path)]).units
+        if u.source == "terraform"
+        for f in u.files
+    )
     assert {"tf/main.tf", "tf/vars.tfvars", "tf/modules/m/main.tf.json"} <= set(tf_files)
 
 

@@ -47,7 +47,10 @@ def by_resource(refs: list[Reference]) -> dict[str, list[Reference]]:
 
 
 def test_literal_and_variable_default_with_real_lines(tmp_path: Path) -> None:
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
         variable "model" {
           default = "anthropic.claude-v2"
         }
@@ -60,7 +63,9 @@ def test_literal_and_variable_default_with_real_lines(tmp_path: Path) -> None:
         resource "aws_bedrock_custom_model" "c" {
           base_model_identifier = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"
         }
-    """})  # fmt: skip
+    """
+        },
+    )
     refs = by_resource(refs_of(tmp_path))
     agent = refs["aws_bedrockagent_agent.a"][0]
     assert (agent.raw, agent.location.line, agent.location.column, agent.usage) == (
@@ -77,8 +82,10 @@ def test_literal_and_variable_default_with_real_lines(tmp_path: Path) -> None:
 
 
 def test_tfvars_precedence_and_var_options(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
             variable "m" {
               default = "amazon.nova-pro-v1:0"
             }
@@ -86,10 +93,11 @@ def test_tfvars_precedence_and_var_options(tmp_path: Path) -> None:
               foundation_model = var.m
             }
         """,
-        "terraform.tfvars": 'm = "anthropic.claude-v2"\n',
-        "b.auto.tfvars": 'm = "anthropic.claude-v2:1"\n',
-        "env/prod.tfvars": 'm = "anthropic.claude-instant-v1"\n',
-    })  # fmt: skip
+            "terraform.tfvars": 'm = "anthropic.claude-v2"\n',
+            "b.auto.tfvars": 'm = "anthropic.claude-v2:1"\n',
+            "env/prod.tfvars": 'm = "anthropic.claude-instant-v1"\n',
+        },
+    )
     (tmp_path / "a.auto.tfvars").write_text('m = "meta.llama2-13b-v1"\n')
     [ref] = refs_of(tmp_path)
     assert ref.raw == "anthropic.claude-v2:1"  # b.auto.tfvars sorts after a.auto.tfvars and terraform.tfvars
@@ -102,7 +110,10 @@ def test_tfvars_precedence_and_var_options(tmp_path: Path) -> None:
 
 
 def test_locals_lookup_index_format_and_interpolation(tmp_path: Path) -> None:
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
         variable "region" {
           default = "eu-west-1"
         }
@@ -121,7 +132,9 @@ def test_locals_lookup_index_format_and_interpolation(tmp_path: Path) -> None:
             }
           }
         }
-    """})  # fmt: skip
+    """
+        },
+    )
     refs = by_resource(refs_of(tmp_path))
     assert refs["aws_bedrockagent_agent.a"][0].raw == "anthropic.claude-v2"
     kb = refs["aws_bedrockagent_knowledge_base.kb"][0]
@@ -134,8 +147,10 @@ def test_locals_lookup_index_format_and_interpolation(tmp_path: Path) -> None:
 
 
 def test_module_inputs_give_address_and_calling_lines(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
             locals {
               chat = "anthropic.claude-v2"
             }
@@ -144,20 +159,21 @@ def test_module_inputs_give_address_and_calling_lines(tmp_path: Path) -> None:
               model  = local.chat
             }
         """,
-        "modules/agents/main.tf": """
+            "modules/agents/main.tf": """
             variable "model" {}
             module "inner" {
               source = "../inner"
               m      = var.model
             }
         """,
-        "modules/inner/main.tf": """
+            "modules/inner/main.tf": """
             variable "m" {}
             resource "aws_bedrockagent_agent" "main" {
               foundation_model = var.m
             }
         """,
-    })  # fmt: skip
+        },
+    )
     refs = refs_of(tmp_path)
     assert [r.resource for r in refs] == ["module.agents.module.inner.aws_bedrockagent_agent.main"]
     ref = refs[0]
@@ -170,7 +186,10 @@ def test_module_inputs_give_address_and_calling_lines(tmp_path: Path) -> None:
 
 
 def test_count_and_for_each_yield_one_reference_per_element(tmp_path: Path) -> None:
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
         variable "models" {
           default = ["anthropic.claude-v2", "amazon.nova-pro-v1:0"]
         }
@@ -190,7 +209,9 @@ def test_count_and_for_each_yield_one_reference_per_element(tmp_path: Path) -> N
           for_each         = toset(var.models)
           foundation_model = each.key
         }
-    """})  # fmt: skip
+    """
+        },
+    )
     got = sorted((r.resource, r.raw) for r in refs_of(tmp_path))
     assert got == [
         ("aws_bedrockagent_agent.counted[0]", "anthropic.claude-v2"),
@@ -203,7 +224,10 @@ def test_count_and_for_each_yield_one_reference_per_element(tmp_path: Path) -> N
 
 
 def test_unknown_values_are_reported_unresolved_with_their_expression(tmp_path: Path) -> None:
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
         variable "unset" {}
         resource "aws_bedrockagent_agent" "a" {
           foundation_model = var.unset
@@ -214,7 +238,9 @@ def test_unknown_values_are_reported_unresolved_with_their_expression(tmp_path: 
         resource "aws_bedrockagent_agent" "cond" {
           foundation_model = var.unset == "prod" ? "anthropic.claude-v2" : "amazon.nova-pro-v1:0"
         }
-    """})  # fmt: skip
+    """
+        },
+    )
     refs = by_resource(refs_of(tmp_path))
     a = refs["aws_bedrockagent_agent.a"][0]
     assert (a.resolved, a.raw, a.model_id) == (False, "var.unset", None)
@@ -228,7 +254,10 @@ def test_unknown_values_are_reported_unresolved_with_their_expression(tmp_path: 
 
 
 def test_indirect_references(tmp_path: Path) -> None:
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
         variable "model" {
           default = "anthropic.claude-v2"
         }
@@ -280,7 +309,9 @@ def test_indirect_references(tmp_path: Path) -> None:
             { name = "app", environment = [{ name = "MODEL", value = "cohere.command-r-v1:0" }] }
           ])
         }
-    """})  # fmt: skip
+    """
+        },
+    )
     refs = by_resource(refs_of(tmp_path))
     lam = refs["aws_lambda_function.f"]
     assert [(r.raw, r.usage, r.location.line, r.attribute) for r in lam] == [
@@ -301,14 +332,19 @@ def test_indirect_references(tmp_path: Path) -> None:
 
 
 def test_data_source_lookup_flows_into_users(tmp_path: Path) -> None:
-    write(tmp_path, {"main.tf": """
+    write(
+        tmp_path,
+        {
+            "main.tf": """
         data "aws_bedrock_foundation_model" "fm" {
           model_id = "anthropic.claude-sonnet-4-5-20250929-v1:0"
         }
         resource "aws_bedrock_provisioned_model_throughput" "pt" {
           model_arn = data.aws_bedrock_foundation_model.fm.model_arn
         }
-    """})  # fmt: skip
+    """
+        },
+    )
     refs = by_resource(refs_of(tmp_path))
     assert refs["data.aws_bedrock_foundation_model.fm"][0].usage is Usage.DATA_LOOKUP
     pt = refs["aws_bedrock_provisioned_model_throughput.pt"][0]
@@ -318,7 +354,10 @@ def test_data_source_lookup_flows_into_users(tmp_path: Path) -> None:
 
 
 def test_tf_json_files(tmp_path: Path) -> None:
-    write(tmp_path, {"main.tf.json": """
+    write(
+        tmp_path,
+        {
+            "main.tf.json": """
         {
           "variable": {"m": {"default": "anthropic.claude-v2"}},
           "resource": {
@@ -329,29 +368,34 @@ def test_tf_json_files(tmp_path: Path) -> None:
             }
           }
         }
-    """})  # fmt: skip
+    """
+        },
+    )
     [ref] = refs_of(tmp_path)
     assert (ref.resource, ref.raw, ref.location.line) == ("aws_bedrockagent_agent.a", "anthropic.claude-v2", 6)
 
 
 def test_broken_hcl_names_file_and_line_and_the_rest_still_scans(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "good.tf": """
+    write(
+        tmp_path,
+        {
+            "good.tf": """
             resource "aws_bedrockagent_agent" "a" {
               foundation_model = "anthropic.claude-v2"
             }
         """,
-        "broken.tf": """
+            "broken.tf": """
             resource "aws_bedrockagent_agent" "b" {
               foundation_model = "anthropic.claude-v2
             }
         """,
-        "other/main.tf": """
+            "other/main.tf": """
             resource "aws_bedrockagent_agent" "c" {
               foundation_model = "amazon.nova-pro-v1:0"
             }
         """,
-    })  # fmt: skip
+        },
+    )
     settings = ScanSettings(as_of=AS_OF, feed=load_bundled_feed())
     result = scan([str(tmp_path)], settings)
     assert sorted(a.reference.resource for a in result.references) == [
@@ -366,15 +410,20 @@ def test_broken_hcl_names_file_and_line_and_the_rest_still_scans(tmp_path: Path)
 
 def test_module_source_outside_the_tree_is_refused(tmp_path: Path) -> None:
     outside = write(tmp_path / "outside", {"main.tf": 'variable "m" {}\n'})
-    root = write(tmp_path / "repo", {"main.tf": f"""
+    root = write(
+        tmp_path / "repo",
+        {
+            "main.tf": f"""
         module "x" {{
-          source = "{os.path.relpath(outside, tmp_path / 'repo')}"
+          source = "{os.path.relpath(outside, tmp_path / "repo")}"
           m      = "anthropic.claude-v2"
         }}
         module "self" {{
           source = "./"
         }}
-    """})  # fmt: skip
+    """
+        },
+    )
     options = ScanOptions(roots=(str(root),))
     [unit] = [u for u in discover([str(root)], options).units if u.source == "terraform"]
     result = scan_unit(unit, options)
@@ -387,12 +436,15 @@ def test_module_source_outside_the_tree_is_refused(tmp_path: Path) -> None:
 
 
 def test_units_group_a_root_with_its_local_modules(tmp_path: Path) -> None:
-    write(tmp_path, {
-        "live/main.tf": 'module "a" {\n  source = "../modules/a"\n}\n',
-        "modules/a/main.tf": 'module "b" {\n  source = "../b"\n}\n',
-        "modules/b/main.tf": "",
-        "standalone/main.tf": "",
-    })  # fmt: skip
+    write(
+        tmp_path,
+        {
+            "live/main.tf": 'module "a" {\n  source = "../modules/a"\n}\n',
+            "modules/a/main.tf": 'module "b" {\n  source = "../b"\n}\n',
+            "modules/b/main.tf": "",
+            "standalone/main.tf": "",
+        },
+    )
     units = [u for u in discover([str(tmp_path)]).units if u.source == "terraform"]
     got = {os.path.relpath(u.key, tmp_path): sorted(os.path.relpath(f, tmp_path) for f in u.files) for u in units}
     assert got == {
