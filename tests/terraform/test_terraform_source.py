@@ -459,7 +459,7 @@ def test_sample_project_rules(tmp_path: Path) -> None:
     settings = ScanSettings(as_of=AS_OF, feed=load_bundled_feed())
     result = scan(["sample_iac/terraform"], settings)
     assert result.errors == []
-    fired = {(f.reference.resource, f.rule_id) for f in result.findings}
+    fired = {(f.reference.resource, f.rule_id) for f in result.findings if f.reference.framework == "terraform"}
     expected = {
         ("aws_bedrock_provisioned_model_throughput.peak", "CKV_BEDROCK_2"),
         ("aws_bedrock_provisioned_model_throughput.peak", "CKV_BEDROCK_3"),
@@ -473,11 +473,18 @@ def test_sample_project_rules(tmp_path: Path) -> None:
     assert expected <= fired
     clean = [f for f in result.findings if "/clean/" in f.reference.location.file]
     assert clean == []
-    unresolved = [a.reference for a in result.references if not a.reference.resolved]
+    unresolved = [
+        a.reference for a in result.references if not a.reference.resolved and a.reference.framework == "terraform"
+    ]
     assert [(r.resource, r.raw) for r in unresolved] == [
         ("aws_bedrock_provisioned_model_throughput.tuned", "aws_bedrock_custom_model.tuned.custom_model_arn")
     ]
-    support = next(f for f in result.findings if f.reference.resource.endswith("agents.aws_bedrockagent_agent.support"))
+    support = next(
+        f
+        for f in result.findings
+        if f.reference.resource.endswith("agents.aws_bedrockagent_agent.support")
+        and f.reference.framework == "terraform"
+    )
     assert [(v.file, v.line) for v in support.reference.via] == [
         ("sample_iac/terraform/terraform.tfvars", 1),
         ("sample_iac/terraform/main.tf", 5),
@@ -489,7 +496,11 @@ def test_sample_with_prod_var_file() -> None:
     options = ScanOptions(tf_var_files=("sample_iac/terraform/environments/prod.tfvars",))
     settings = ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), options=options)
     result = scan(["sample_iac/terraform"], settings)
-    support = [a.reference for a in result.references if a.reference.resource.endswith("agent.support")]
+    support = [
+        a.reference
+        for a in result.references
+        if a.reference.resource.endswith("agent.support") and a.reference.framework == "terraform"
+    ]
     assert [r.raw for r in support] == ["anthropic.claude-sonnet-4-5-20250929-v1:0"]
 
 
