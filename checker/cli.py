@@ -94,13 +94,26 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_scan_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--var", type=_key_value, action="append", default=[], metavar="NAME=VALUE",
-                   help="Terraform variable value (like terraform -var)")  # fmt: skip
+    p.add_argument(
+        "--var",
+        type=_key_value,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="Terraform variable value (like terraform -var)",
+    )
     p.add_argument("--var-file", action="append", default=[], metavar="FILE", help="Terraform .tfvars file")
-    p.add_argument("--parameter", type=_key_value, action="append", default=[], metavar="NAME=VALUE",
-                   help="CloudFormation parameter value")  # fmt: skip
-    p.add_argument("--parameters-file", action="append", default=[], metavar="FILE",
-                   help="CloudFormation parameters JSON file")  # fmt: skip
+    p.add_argument(
+        "--parameter",
+        type=_key_value,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="CloudFormation parameter value",
+    )
+    p.add_argument(
+        "--parameters-file", action="append", default=[], metavar="FILE", help="CloudFormation parameters JSON file"
+    )
     p.add_argument("--max-file-size", type=_positive_int, metavar="BYTES", help="skip larger files (default 5 MiB)")
     p.add_argument("--skip-path", action="append", default=[], metavar="GLOB", help="do not scan matching paths")
     p.add_argument("--jobs", "-j", type=_positive_int, default=0, help="worker processes (default: all cores)")
@@ -243,8 +256,9 @@ def cmd_feed_show(args: argparse.Namespace) -> int:
             }
         )
     if args.json:
-        json.dump({"as_of": ctx.as_of.isoformat(), "feed_as_of": feed.as_of.isoformat(), "models": rows},
-                  sys.stdout, indent=2)  # fmt: skip
+        json.dump(
+            {"as_of": ctx.as_of.isoformat(), "feed_as_of": feed.as_of.isoformat(), "models": rows}, sys.stdout, indent=2
+        )
         sys.stdout.write("\n")
         return EXIT_CLEAN
     print(f"Feed {feed.origin} (data as of {feed.as_of.isoformat()}), evaluated on {ctx.as_of.isoformat()}")
@@ -258,8 +272,16 @@ def cmd_feed_show(args: argparse.Namespace) -> int:
         line = f"{r['model_id']:<52} {r['state']:<30} {when}"
         print(line.rstrip())
         if args.model:
-            for key in ("name", "provider", "legacy_date", "public_extended_access_date", "regions",
-                        "replacements", "uncertain", "source"):  # fmt: skip
+            for key in (
+                "name",
+                "provider",
+                "legacy_date",
+                "public_extended_access_date",
+                "regions",
+                "replacements",
+                "uncertain",
+                "source",
+            ):
                 if r[key]:
                     value = ", ".join(r[key]) if isinstance(r[key], list) else r[key]
                     print(f"  {key.replace('_', ' ')}: {value}")

@@ -20,11 +20,27 @@ from functools import lru_cache
 #: avoid calling every dotted string a model.
 KNOWN_PROVIDERS = frozenset(
     {
-        "ai21", "amazon", "anthropic", "cohere", "deepseek", "google", "luma", "meta",
-        "minimax", "mistral", "moonshot", "moonshotai", "nvidia", "openai", "qwen",
-        "stability", "twelvelabs", "writer", "zai",
+        "ai21",
+        "amazon",
+        "anthropic",
+        "cohere",
+        "deepseek",
+        "google",
+        "luma",
+        "meta",
+        "minimax",
+        "mistral",
+        "moonshot",
+        "moonshotai",
+        "nvidia",
+        "openai",
+        "qwen",
+        "stability",
+        "twelvelabs",
+        "writer",
+        "zai",
     }
-)  # fmt: skip
+)
 
 #: Geography prefixes of system-defined (cross-region) inference profiles.  A
 #: prefix not listed here is still recognised when the rest is a model id with
@@ -137,8 +153,9 @@ def _bare(value: str, kind: IdKind, **kw: str | None) -> ModelIdentity:
     if prefix is not None and kind is IdKind.MODEL_ID:
         kind = IdKind.INFERENCE_PROFILE_ID
     base, variant = split_variant(rest)
-    return ModelIdentity(kind=kind, raw=kw.pop("raw", None) or value, model_id=base, variant=variant,
-                         profile_prefix=prefix, **kw)  # fmt: skip
+    return ModelIdentity(
+        kind=kind, raw=kw.pop("raw", None) or value, model_id=base, variant=variant, profile_prefix=prefix, **kw
+    )
 
 
 @lru_cache(maxsize=8192)
@@ -150,8 +167,9 @@ def parse_model_reference(value: str) -> ModelIdentity:
     if not value or len(value) > 2048:
         return ModelIdentity(IdKind.NOT_A_MODEL, raw, reason=_OPAQUE_REASONS[IdKind.NOT_A_MODEL])
     if _SAGEMAKER.match(value):
-        return ModelIdentity(IdKind.MARKETPLACE_ENDPOINT_ARN, raw,
-                             reason=_OPAQUE_REASONS[IdKind.MARKETPLACE_ENDPOINT_ARN])  # fmt: skip
+        return ModelIdentity(
+            IdKind.MARKETPLACE_ENDPOINT_ARN, raw, reason=_OPAQUE_REASONS[IdKind.MARKETPLACE_ENDPOINT_ARN]
+        )
     tail = _ARN_TAIL.search(value)
     if tail is not None and (value.startswith("arn:") or "bedrock" in value):
         head = _ARN_HEAD.match(value)
@@ -164,8 +182,9 @@ def parse_model_reference(value: str) -> ModelIdentity:
             # Only the model part matters; an unknown region or account is fine.
             return ModelIdentity(IdKind.NOT_A_MODEL, raw, reason="the model part is not known statically")
         if "*" in rest or "?" in rest:
-            return ModelIdentity(IdKind.WILDCARD, raw, region=region, partition=partition,
-                                 reason=_OPAQUE_REASONS[IdKind.WILDCARD])  # fmt: skip
+            return ModelIdentity(
+                IdKind.WILDCARD, raw, region=region, partition=partition, reason=_OPAQUE_REASONS[IdKind.WILDCARD]
+            )
         if not _ID_CHARS.match(rest.replace("/", "")):
             return ModelIdentity(IdKind.NOT_A_MODEL, raw, reason=_OPAQUE_REASONS[IdKind.NOT_A_MODEL])
         if rtype == "foundation-model":
@@ -177,8 +196,14 @@ def parse_model_reference(value: str) -> ModelIdentity:
             base = rest.split("/", 1)[0]
             if "." in base and base != "imported":
                 return _bare(base, IdKind.CUSTOM_MODEL_ARN, **meta)
-            return ModelIdentity(IdKind.IMPORTED_MODEL_ARN, raw, region=region, partition=partition,
-                                 account=account, reason=_OPAQUE_REASONS[IdKind.IMPORTED_MODEL_ARN])  # fmt: skip
+            return ModelIdentity(
+                IdKind.IMPORTED_MODEL_ARN,
+                raw,
+                region=region,
+                partition=partition,
+                account=account,
+                reason=_OPAQUE_REASONS[IdKind.IMPORTED_MODEL_ARN],
+            )
         kind = {
             "application-inference-profile": IdKind.APPLICATION_INFERENCE_PROFILE_ARN,
             "provisioned-model": IdKind.PROVISIONED_MODEL_ARN,
@@ -187,8 +212,9 @@ def parse_model_reference(value: str) -> ModelIdentity:
             "default-prompt-router": IdKind.PROMPT_ROUTER_ARN,
             "prompt-router": IdKind.PROMPT_ROUTER_ARN,
         }[rtype]
-        return ModelIdentity(kind, raw, region=region, partition=partition, account=account,
-                             reason=_OPAQUE_REASONS[kind])  # fmt: skip
+        return ModelIdentity(
+            kind, raw, region=region, partition=partition, account=account, reason=_OPAQUE_REASONS[kind]
+        )
     if value.startswith("arn:") or not _ID_CHARS.match(value) or "." not in value:
         return ModelIdentity(IdKind.NOT_A_MODEL, raw, reason=_OPAQUE_REASONS[IdKind.NOT_A_MODEL])
     if "*" in value:

@@ -22,9 +22,24 @@ from checker.util.textio import DEFAULT_MAX_FILE_BYTES
 #: Directories that never hold the user's own IaC: provider binaries, vendored
 #: packages, build output that duplicates a template.
 SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".terraform", "node_modules", ".venv", "venv", "__pycache__", ".tox",
-     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".serverless", ".aws-sam", ".terragrunt-cache"}
-)  # fmt: skip
+    {
+        ".git",
+        ".hg",
+        ".svn",
+        ".terraform",
+        "node_modules",
+        ".venv",
+        "venv",
+        "__pycache__",
+        ".tox",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".serverless",
+        ".aws-sam",
+        ".terragrunt-cache",
+    }
+)
 
 TERRAFORM_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 TEMPLATE_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".templ")
@@ -201,10 +216,47 @@ def discover(paths: Iterable[str], options: ScanOptions | None = None) -> Discov
             disc.units.append(Unit("terraform_plan", f, (f,)))
         elif name.endswith(TEMPLATE_SUFFIXES):
             disc.units.append(Unit("cloudformation", f, (f,)))
+    disc.units = group_nested_templates(disc.units, options or ScanOptions())
     disc.units.extend(terraform_units(tf_dirs, options or ScanOptions()))
     for a in sorted(assemblies):
         disc.units.append(Unit("cdk", a, (os.path.join(a, "manifest.json"),)))
     return disc
+
+
+def group_nested_templates(units: list[Unit], options: ScanOptions) -> list[Unit]:
+    """A template that another scanned template ships as a nested stack is
+    scanned through its parent (with the parameters the parent passes), not
+    again on its own; its file joins the parent's unit."""
+    from checker.sources.cloudformation import nested_template_paths
+    from checker.util.textio import FileReadError, read_text
+
+    templates = {os.path.normpath(u.key): u for u in units if u.source == "cloudformation"}
+    children: dict[str, list[str]] = {}
+    for key in templates:
+        try:
+            text = read_text(key, options.max_file_bytes)
+        except FileReadError:
+            continue
+        for rel in nested_template_paths(text):
+            target = os.path.normpath(os.path.join(os.path.dirname(key), rel))
+            if target in templates and target != key:
+                children.setdefault(key, []).append(target)
+    nested = {c for cs in children.values() for c in cs}
+    reachable: set[str] = set()
+    stack = [k for k in templates if k not in nested]
+    while stack:
+        k = stack.pop()
+        if k not in reachable:
+            reachable.add(k)
+            stack.extend(children.get(k, []))
+    out = []
+    for u in units:
+        key = os.path.normpath(u.key)
+        if u.source != "cloudformation":
+            out.append(u)
+        elif key not in nested or key not in reachable:  # roots, and templates only reachable in a cycle
+            out.append(Unit(u.source, u.key, (*u.files, *children.get(key, [])), u.root))
+    return out
 
 
 def terraform_units(tf_dirs: dict[str, list[str]], options: ScanOptions) -> list[Unit]:

@@ -174,29 +174,57 @@ class PlanReader:
             for spec in specs:
                 yield from self._spec_refs(rc, spec, values, change.get("after_unknown"), action, address, line)
 
-    def _spec_refs(self, rc: dict[str, Any], spec: AttributeSpec, values: Any, after_unknown: Any,
-                   action: Action, address: str, line: int) -> Iterator[Reference]:  # fmt: skip
-        def ref(raw: str, attribute: str, resolved: bool = True, note: str | None = None,
-                expression: str | None = None) -> Reference:  # fmt: skip
+    def _spec_refs(
+        self,
+        rc: dict[str, Any],
+        spec: AttributeSpec,
+        values: Any,
+        after_unknown: Any,
+        action: Action,
+        address: str,
+        line: int,
+    ) -> Iterator[Reference]:
+        def ref(
+            raw: str, attribute: str, resolved: bool = True, note: str | None = None, expression: str | None = None
+        ) -> Reference:
             return Reference(
-                raw=raw, usage=spec.usage, resource=address, resource_type=str(rc.get("type")),
-                attribute=attribute, location=Location(self.shown, line), framework="terraform_plan",
-                resolved=resolved, expression=expression, action=action, region=self.region, note=note,
-                resource_line=line, resource_end_line=line,
-            )  # fmt: skip
+                raw=raw,
+                usage=spec.usage,
+                resource=address,
+                resource_type=str(rc.get("type")),
+                attribute=attribute,
+                location=Location(self.shown, line),
+                framework="terraform_plan",
+                resolved=resolved,
+                expression=expression,
+                action=action,
+                region=self.region,
+                note=note,
+                resource_line=line,
+                resource_end_line=line,
+            )
 
         found = [(p, v) for p, v in walk_path(values, spec.path) if v is not None]
         if not found and action is not Action.DELETE and _unknown_at(after_unknown, spec.path):
             value, expr_text = self.config_value(rc, spec)
             if isinstance(value, str) and spec.mode == "model":
-                yield ref(value, spec.dotted, note="value from the configuration; the plan knows it only at apply",
-                          expression=expr_text)  # fmt: skip
+                yield ref(
+                    value,
+                    spec.dotted,
+                    note="value from the configuration; the plan knows it only at apply",
+                    expression=expr_text,
+                )
             elif value is not None and spec.mode != "model":
                 for sub, v in extract(spec.mode, value):
                     yield ref(v, f"{spec.dotted}.{sub}", note="value from the configuration")
             elif spec.mode == "model":
-                yield ref(expr_text or f"{address}.{spec.dotted}", spec.dotted, resolved=False,
-                          note="known only at apply", expression=expr_text)  # fmt: skip
+                yield ref(
+                    expr_text or f"{address}.{spec.dotted}",
+                    spec.dotted,
+                    resolved=False,
+                    note="known only at apply",
+                    expression=expr_text,
+                )
             return
         for attr_path, value in found:
             if spec.mode == "model":

@@ -21,7 +21,7 @@ from checker.model import Location, Reference, ScanError, SourceResult, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
 from checker.sources import ScanOptions, Unit, display_path
 from checker.sources.indirect import extract
-from checker.sources.terraform.evaluate import Evaluator, Scope, Unknown, is_known, to_str
+from checker.sources.terraform.evaluate import Evaluator, Scope, is_known, to_str
 from checker.sources.terraform.hclast import (
     Attribute,
     Block,
@@ -34,6 +34,7 @@ from checker.sources.terraform.hclast import (
     parse_tf_json,
     parse_tfvars_json,
 )
+from checker.sources.values import Unknown
 from checker.util.textio import FileReadError, read_text
 
 #: A unit none of whose files holds one of these can hold no model reference:
@@ -201,8 +202,12 @@ class UnitScan:
             self.result.errors.append(ScanError(shown, f"cannot parse variables file: {exc}", getattr(exc, "line", 0)))
             return {}
         out = {}
-        empty = Scope(lambda n: Unknown(f"var.{n}"), lambda n: Unknown(f"local.{n}"),
-                      lambda *a: Unknown("data"), lambda *a: Unknown("module"))  # fmt: skip
+        empty = Scope(
+            lambda n: Unknown(f"var.{n}"),
+            lambda n: Unknown(f"local.{n}"),
+            lambda *a: Unknown("data"),
+            lambda *a: Unknown("module"),
+        )
         for item in hf.body:
             if isinstance(item, Attribute):
                 out[item.name] = Input(Evaluator(empty).eval(item.expr), Location(shown, item.line, item.column))
@@ -216,8 +221,9 @@ class UnitScan:
 class Instance:
     """One instance of a module: its inputs, its locals, its references."""
 
-    def __init__(self, scan: UnitScan, mdir: ModuleDir, prefix: str, inputs: dict[str, Input],
-                 chain: tuple[str, ...]) -> None:  # fmt: skip
+    def __init__(
+        self, scan: UnitScan, mdir: ModuleDir, prefix: str, inputs: dict[str, Input], chain: tuple[str, ...]
+    ) -> None:
         self.scan = scan
         self.mdir = mdir
         self.prefix = prefix
@@ -305,8 +311,9 @@ class Instance:
                 return Evaluator(child.scope()).eval(b.attributes()["value"].expr)
         return Unknown(f"module.{mname}.{output}")
 
-    def eval_with_via(self, expr: Expr, each: tuple[Any, Any] | None = None,
-                      count_index: Any = None) -> tuple[Any, tuple[Location, ...]]:  # fmt: skip
+    def eval_with_via(
+        self, expr: Expr, each: tuple[Any, Any] | None = None, count_index: Any = None
+    ) -> tuple[Any, tuple[Location, ...]]:
         scope = self.scope(each, count_index)
         value = Evaluator(scope).eval(expr)
         via: list[Location] = []
@@ -410,8 +417,9 @@ class Instance:
             for spec in specs:
                 yield from self._spec_refs(hf, block, spec, f"{self.prefix}{address}{suffix}", each, idx)
 
-    def _spec_refs(self, hf: HclFile, block: Block, spec: AttributeSpec, address: str,
-                   each: tuple[Any, Any] | None, idx: Any) -> Iterator[Reference]:  # fmt: skip
+    def _spec_refs(
+        self, hf: HclFile, block: Block, spec: AttributeSpec, address: str, each: tuple[Any, Any] | None, idx: Any
+    ) -> Iterator[Reference]:
         for attr_path, attr, nested in _find(block, spec.path):
             if attr is None:
                 # The path ends at nested blocks (IAM statements): give them as data.
@@ -427,21 +435,47 @@ class Instance:
                 line, col, expr_text = attr.expr.line, attr.expr.column, attr.expr.text
             yield from self._emit(hf, block, spec, address, attr_path, value, via, line, col, expr_text, attr)
 
-    def _emit(self, hf: HclFile, block: Block, spec: AttributeSpec, address: str, attr_path: str, value: Any,
-              via: tuple[Location, ...], line: int, col: int, expr_text: str,
-              attr: Attribute | None) -> Iterator[Reference]:  # fmt: skip
+    def _emit(
+        self,
+        hf: HclFile,
+        block: Block,
+        spec: AttributeSpec,
+        address: str,
+        attr_path: str,
+        value: Any,
+        via: tuple[Location, ...],
+        line: int,
+        col: int,
+        expr_text: str,
+        attr: Attribute | None,
+    ) -> Iterator[Reference]:
         shown = display_path(hf.path)
 
-        def ref(raw: str, resolved: bool = True, conditional: bool = False, sub: str = "",
-                at: tuple[int, int] | None = None, note: str | None = None) -> Reference:  # fmt: skip
+        def ref(
+            raw: str,
+            resolved: bool = True,
+            conditional: bool = False,
+            sub: str = "",
+            at: tuple[int, int] | None = None,
+            note: str | None = None,
+        ) -> Reference:
             ln, cl = at or (line, col)
             return Reference(
-                raw=raw, usage=spec.usage, resource=address, resource_type=block.labels[0],
-                attribute=attr_path + sub, location=Location(shown, ln, cl), framework="terraform",
-                resolved=resolved, expression=expr_text if expr_text and expr_text != raw else None,
-                conditional=conditional, via=via, note=note, resource_line=block.line,
+                raw=raw,
+                usage=spec.usage,
+                resource=address,
+                resource_type=block.labels[0],
+                attribute=attr_path + sub,
+                location=Location(shown, ln, cl),
+                framework="terraform",
+                resolved=resolved,
+                expression=expr_text if expr_text and expr_text != raw else None,
+                conditional=conditional,
+                via=via,
+                note=note,
+                resource_line=block.line,
                 resource_end_line=block.end_line,
-            )  # fmt: skip
+            )
 
         if spec.mode == "model":
             for v, conditional in _candidates(value):
@@ -455,8 +489,12 @@ class Instance:
                     if v.partial is not None and parse_model_reference(v.partial).resolvable:
                         yield ref(v.partial, conditional=conditional)
                     else:
-                        yield ref(expr_text or v.text, resolved=False, conditional=conditional,
-                                  note="value is not known before apply")  # fmt: skip
+                        yield ref(
+                            expr_text or v.text,
+                            resolved=False,
+                            conditional=conditional,
+                            note="value is not known before apply",
+                        )
             return
         for v, conditional in _candidates(value):
             if isinstance(v, Unknown):
@@ -485,13 +523,20 @@ class Instance:
                 for v, conditional in _candidates(value):
                     if isinstance(v, str) and looks_like_model_reference(v):
                         yield Reference(
-                            raw=v, usage=Usage.OTHER, resource=f"{self.prefix}module.{b.labels[0]}{suffix}",
-                            resource_type="module", attribute=aname,
+                            raw=v,
+                            usage=Usage.OTHER,
+                            resource=f"{self.prefix}module.{b.labels[0]}{suffix}",
+                            resource_type="module",
+                            attribute=aname,
                             location=Location(display_path(hf.path), a.expr.line, a.expr.column),
-                            framework="terraform", expression=a.expr.text if a.expr.text != v else None,
-                            conditional=conditional, via=via, note=f"passed to module source {src}",
-                            resource_line=b.line, resource_end_line=b.end_line,
-                        )  # fmt: skip
+                            framework="terraform",
+                            expression=a.expr.text if a.expr.text != v else None,
+                            conditional=conditional,
+                            via=via,
+                            note=f"passed to module source {src}",
+                            resource_line=b.line,
+                            resource_end_line=b.end_line,
+                        )
 
 
 def _candidates(value: Any) -> list[tuple[Any, bool]]:

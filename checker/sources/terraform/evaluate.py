@@ -30,21 +30,11 @@ from checker.sources.terraform.hclast import (
     TupleExpr,
     Unary,
 )
+from checker.sources.values import Unknown
 
 #: Deepest expression or reference chain followed; hostile input can nest
 #: without bound, real configurations are shallow.
 MAX_DEPTH = 80
-
-
-@dataclass(frozen=True)
-class Unknown:
-    """A value not known before apply.  `partial` is the string form with
-    unknown parts left as `${...}` (enough when only an ARN's region is
-    unknown); `alternatives` are the candidate values of a conditional."""
-
-    text: str
-    partial: str | None = None
-    alternatives: tuple[Any, ...] = ()
 
 
 class EvalError(Exception):
@@ -65,8 +55,16 @@ class Scope:
     vars_read: set[str] = field(default_factory=set)
 
     def child(self, **names: Any) -> Scope:
-        return Scope(self.variables, self.local, self.data, self.module_output, self.each, self.count_index,
-                     {**self.extra, **names}, self.vars_read)  # fmt: skip
+        return Scope(
+            self.variables,
+            self.local,
+            self.data,
+            self.module_output,
+            self.each,
+            self.count_index,
+            {**self.extra, **names},
+            self.vars_read,
+        )
 
 
 def is_known(v: Any) -> bool:

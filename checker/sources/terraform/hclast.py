@@ -352,8 +352,19 @@ class _Builder:
         body = [k for k in kids[1:] if k.data != "for_cond"]
         grouping = any(isinstance(t, Token) and t.type == "ELLIPSIS" for t in node.children)
         if is_object:
-            return ForExpr(line, col, text, key_var, value_var, collection, self.expr(body[0]),
-                           self.expr(body[1]), cond, True, grouping)  # fmt: skip
+            return ForExpr(
+                line,
+                col,
+                text,
+                key_var,
+                value_var,
+                collection,
+                self.expr(body[0]),
+                self.expr(body[1]),
+                cond,
+                True,
+                grouping,
+            )
         return ForExpr(line, col, text, key_var, value_var, collection, None, self.expr(body[0]), cond, False)
 
 

@@ -1,0 +1,192 @@
+"""Resolve CloudFormation intrinsic functions as far as a template alone
+allows.
+
+The model id in a CDK-written ARN is a literal tail inside `Fn::Join` of
+pseudo parameters, so unknown parts must not hide the known ones: an unknown
+piece of a string becomes `${...}` in the `partial` form, which is enough for
+the model-id parser.  `Fn::If` keeps both branches, since either may deploy.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from checker.sources.values import Unknown
+
+PSEUDO = (
+    "AWS::Region",
+    "AWS::Partition",
+    "AWS::AccountId",
+    "AWS::URLSuffix",
+    "AWS::StackName",
+    "AWS::StackId",
+    "AWS::NotificationARNs",
+)
+MAX_DEPTH = 100
+_SUB_VAR = re.compile(r"\$\{([^}]*)\}")
+
+
+def intrinsic_name(value: Any) -> str | None:
+    """The intrinsic a one-key mapping is (`Ref`, `Fn::Join`, ...), else None."""
+    if isinstance(value, dict) and len(value) == 1:
+        key = next(iter(value))
+        if isinstance(key, str) and (key in ("Ref", "Condition") or key.startswith("Fn::")):
+            return key
+    return None
+
+
+def _text(value: Any) -> str:
+    try:
+        return json.dumps(value, default=str, separators=(",", ":"))[:300]
+    except (TypeError, ValueError, RecursionError):
+        return repr(value)[:300]
+
+
+def to_str(value: Any) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    return None
+
+
+class Resolver:
+    def __init__(
+        self, parameters: Mapping[str, Any], mappings: Mapping[str, Any], resources: Mapping[str, Any]
+    ) -> None:
+        self.parameters = parameters
+        self.mappings = mappings
+        self.resources = resources
+
+    def resolve(self, value: Any, extra: Mapping[str, Any] | None = None, depth: int = 0) -> Any:
+        """Resolve one value (not its children, unless it is an intrinsic)."""
+        if depth > MAX_DEPTH:
+            return Unknown(_text(value))
+        name = intrinsic_name(value)
+        if name is None:
+            return value
+        arg = value[name]
+        try:
+            return self._fn(name, arg, extra or {}, depth + 1, value)
+        except (TypeError, ValueError, KeyError, IndexError, RecursionError):
+            return Unknown(_text(value))
+
+    def deep(self, value: Any, extra: Mapping[str, Any] | None = None, depth: int = 0) -> Any:
+        """Resolve a whole subtree; unknown leaves stay `Unknown`."""
+        if depth > MAX_DEPTH:
+            return Unknown(_text(value))
+        v = self.resolve(value, extra, depth)
+        if isinstance(v, Unknown) and v.alternatives:
+            return Unknown(v.text, v.partial, tuple(self.deep(a, extra, depth + 1) for a in v.alternatives))
+        if isinstance(v, dict):
+            return {k: self.deep(x, extra, depth + 1) for k, x in v.items()}
+        if isinstance(v, list):
+            return [self.deep(x, extra, depth + 1) for x in v]
+        return v
+
+    def ref(self, name: str, extra: Mapping[str, Any]) -> Any:
+        if name in extra:
+            return extra[name]
+        if name in self.parameters:
+            return self.parameters[name]
+        if name == "AWS::NoValue":
+            return None
+        if name in PSEUDO:
+            return Unknown(name, partial="${" + name + "}")
+        return Unknown(f"Ref {name}", partial="${" + name + "}")
+
+    def _fn(self, name: str, arg: Any, extra: Mapping[str, Any], depth: int, whole: Any) -> Any:
+        def r(v: Any) -> Any:
+            return self.resolve(v, extra, depth)
+
+        if name == "Ref":
+            return self.ref(str(arg), extra)
+        if name == "Fn::Sub":
+            if isinstance(arg, list):
+                template, variables = arg[0], (arg[1] if len(arg) > 1 else {})
+                local = dict(extra)
+                if isinstance(variables, dict):
+                    local.update({k: self.resolve(v, extra, depth) for k, v in variables.items()})
+                return self.sub(r(template), local)
+            return self.sub(r(arg), extra)
+        if name == "Fn::Join":
+            delim, items = r(arg[0]), r(arg[1])
+            if not isinstance(delim, str) or not isinstance(items, list):
+                return Unknown(_text(whole))
+            parts, known = [], True
+            for item in items:
+                v = r(item)
+                s = to_str(v)
+                if s is None:
+                    known = False
+                    s = v.partial if isinstance(v, Unknown) and v.partial is not None else "${?}"
+                parts.append(s)
+            joined = delim.join(parts)
+            return joined if known else Unknown(_text(whole), partial=joined)
+        if name == "Fn::FindInMap":
+            m, top, second = r(arg[0]), r(arg[1]), r(arg[2])
+            default = arg[3].get("DefaultValue") if len(arg) > 3 and isinstance(arg[3], dict) else None
+            if not all(isinstance(x, str) for x in (m, top, second)):
+                return Unknown(_text(whole))
+            try:
+                return self.mappings[m][top][second]
+            except (KeyError, TypeError):
+                return r(default) if default is not None else Unknown(_text(whole))
+        if name == "Fn::Select":
+            idx, items = r(arg[0]), r(arg[1])
+            if isinstance(idx, str) and idx.isdigit():
+                idx = int(idx)
+            if isinstance(idx, int) and isinstance(items, list) and 0 <= idx < len(items):
+                return r(items[idx])
+            return Unknown(_text(whole))
+        if name == "Fn::Split":
+            delim, s = r(arg[0]), r(arg[1])
+            if isinstance(delim, str) and isinstance(s, str) and delim:
+                return s.split(delim)
+            return Unknown(_text(whole))
+        if name == "Fn::If":
+            a, b = r(arg[1]), r(arg[2])
+            alts: list[Any] = []
+            for v in (a, b):
+                alts.extend(v.alternatives if isinstance(v, Unknown) and v.alternatives else [v])
+            return Unknown(_text(whole), alternatives=tuple(alts))
+        if name == "Fn::ToJsonString":
+            v = self.deep(arg, extra, depth)
+            return Unknown(_text(whole)) if _has_unknown(v) else json.dumps(v, separators=(",", ":"))
+        return Unknown(_text(whole))
+
+    def sub(self, template: Any, variables: Mapping[str, Any]) -> Any:
+        if not isinstance(template, str):
+            return Unknown(_text({"Fn::Sub": template}))
+        known = True
+
+        def repl(m: re.Match[str]) -> str:
+            nonlocal known
+            key = m.group(1)
+            if key.startswith("!"):
+                return "${" + key[1:] + "}"
+            if "." in key and key not in variables:
+                known = False
+                return "${" + key + "}"
+            v = variables[key] if key in variables else self.ref(key, {})
+            s = to_str(v)
+            if s is None:
+                known = False
+                return v.partial if isinstance(v, Unknown) and v.partial is not None else "${" + key + "}"
+            return s
+
+        out = _SUB_VAR.sub(repl, template)
+        return out if known else Unknown(_text({"Fn::Sub": template}), partial=out)
+
+
+def _has_unknown(v: Any) -> bool:
+    if isinstance(v, Unknown):
+        return True
+    if isinstance(v, dict):
+        return any(_has_unknown(x) for x in v.values())
+    if isinstance(v, list):
+        return any(_has_unknown(x) for x in v)
+    return False

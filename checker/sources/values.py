@@ -1,0 +1,26 @@
+"""The value that is not known before deployment, shared by every source.
+
+`partial` is the string form with the unknown parts left as `${...}` (enough
+when only an ARN's region is unknown, since the model id is the tail);
+`alternatives` are the candidate values of a conditional whose condition is
+not known, because either may be deployed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Unknown:
+    text: str
+    partial: str | None = None
+    alternatives: tuple[Any, ...] = ()
+
+
+def candidates(value: Any) -> list[tuple[Any, bool]]:
+    """(value, conditional) for each value a setting may take."""
+    if isinstance(value, Unknown) and value.alternatives:
+        return [(a, True) for a in value.alternatives]
+    return [(value, False)]
