@@ -1,0 +1,115 @@
+"""CDK cloud assemblies (`cdk.out/`), read through `manifest.json`.
+
+The manifest says which templates are stacks, which directories are nested
+assemblies (CDK Pipelines stages) and which construct path each logical id
+came from, so a finding in `SupportStack.template.json` can point at
+`SupportStack/SupportAgent` in the app's source.  Templates are scanned by
+the CloudFormation source; nested stacks are followed from their parent's
+`aws:asset:path` metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+from checker.model import ScanError, SourceResult
+from checker.sources import ScanOptions, Unit, display_path
+from checker.sources.cloudformation import scan_template_file
+from checker.util.textio import FileReadError, read_text
+
+MAX_ASSEMBLY_DEPTH = 10
+
+
+def _inside(path: str, root: str) -> bool:
+    real, base = os.path.realpath(path), os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+def construct_paths(artifact: dict[str, Any]) -> dict[str, str]:
+    """logical id -> construct path, from the manifest's `aws:cdk:logicalId` entries."""
+    out: dict[str, str] = {}
+    metadata = artifact.get("metadata")
+    if not isinstance(metadata, dict):
+        return out
+    for path, entries in metadata.items():
+        if not isinstance(entries, list):
+            continue
+        for entry in entries:
+            if (
+                isinstance(entry, dict)
+                and entry.get("type") == "aws:cdk:logicalId"
+                and isinstance(entry.get("data"), str)
+            ):
+                out[entry["data"]] = str(path).lstrip("/")
+    return out
+
+
+def scan_assembly(directory: str, options: ScanOptions, result: SourceResult, depth: int = 0) -> None:
+    manifest_path = os.path.join(directory, "manifest.json")
+    shown = display_path(manifest_path)
+    try:
+        manifest = json.loads(read_text(manifest_path, options.max_file_bytes))
+    except FileReadError as exc:
+        result.errors.append(ScanError(shown, str(exc)))
+        return
+    except json.JSONDecodeError as exc:
+        result.errors.append(ScanError(shown, f"invalid cloud assembly manifest: {exc.msg}", exc.lineno))
+        return
+    except RecursionError:
+        result.errors.append(ScanError(shown, "cloud assembly manifest nested too deeply to read"))
+        return
+    artifacts = manifest.get("artifacts") if isinstance(manifest, dict) else None
+    if not isinstance(artifacts, dict):
+        result.errors.append(ScanError(shown, "invalid cloud assembly manifest: no 'artifacts' object"))
+        return
+    for name, artifact in sorted(artifacts.items()):
+        if not isinstance(artifact, dict):
+            continue
+        props = artifact.get("properties") if isinstance(artifact.get("properties"), dict) else {}
+        assert isinstance(props, dict)
+        kind = artifact.get("type")
+        if kind == "aws:cloudformation:stack":
+            rel = props.get("templateFile")
+            if not isinstance(rel, str):
+                result.errors.append(ScanError(shown, f"stack artifact {name!r} has no templateFile"))
+                continue
+            target = os.path.normpath(os.path.join(directory, rel))
+            if os.path.isabs(rel) or not _inside(target, directory):
+                result.errors.append(
+                    ScanError(
+                        shown, f"stack artifact {name!r} templateFile {rel!r} points outside the assembly; not read"
+                    )
+                )
+                continue
+            if not os.path.isfile(target):
+                result.errors.append(ScanError(shown, f"stack artifact {name!r} templateFile {rel!r} is missing"))
+                continue
+            result.files.append(target)
+            scan_template_file(
+                target, options, framework="cdk", construct_paths=construct_paths(artifact), result=result
+            )
+        elif kind == "cdk:cloud-assembly":
+            rel = props.get("directoryName")
+            if not isinstance(rel, str):
+                continue
+            target = os.path.normpath(os.path.join(directory, rel))
+            if os.path.isabs(rel) or not _inside(target, directory) or target == os.path.normpath(directory):
+                result.errors.append(
+                    ScanError(
+                        shown, f"nested assembly {name!r} directory {rel!r} points outside the assembly; not read"
+                    )
+                )
+                continue
+            if depth >= MAX_ASSEMBLY_DEPTH:
+                result.errors.append(ScanError(shown, f"nested assembly {name!r} is nested too deeply; not read"))
+                continue
+            if os.path.isfile(os.path.join(target, "manifest.json")):
+                scan_assembly(target, options, result, depth + 1)
+
+
+def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
+    result = SourceResult(files=list(unit.files))
+    scan_assembly(unit.key, options, result)
+    return result
