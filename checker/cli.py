@@ -15,6 +15,8 @@ from importlib import import_module
 from typing import Any
 
 from checker import __version__
+from checker.baseline import BaselineError
+from checker.config import ConfigError
 from checker.feed import FeedError, load_feed
 from checker.feed.model import Feed
 from checker.model import ScanResult, Severity
@@ -119,6 +121,22 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--jobs", "-j", type=_positive_int, default=0, help="worker processes (default: all cores)")
     p.add_argument("--no-prefilter", action="store_true", help="parse every file, even those that cannot matter")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress on stderr")
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help="configuration file (default: .bedrock-lifecycle.yaml found "
+        "from the working directory up to the repository root, or pyproject.toml)",
+    )
+    p.add_argument("--baseline", metavar="FILE", help="only findings not in this baseline fail")
+    p.add_argument("--create-baseline", metavar="FILE", help="write the current findings as a baseline and exit 0")
+    p.add_argument(
+        "--cache",
+        nargs="?",
+        const="",
+        default=None,
+        metavar="DIR",
+        help="reuse parse results of unchanged files (default DIR: the user cache directory)",
+    )
 
 
 def rule_context(args: argparse.Namespace) -> RuleContext:
@@ -156,11 +174,33 @@ def emit(args: argparse.Namespace, result: ScanResult) -> int:
     return result.exit_code
 
 
+def apply_config(args: argparse.Namespace) -> Any:
+    """Fill the options the user did not give from the repository's config."""
+    from checker.config import load_config
+
+    config = load_config(getattr(args, "config", None))
+    for attr, key in (
+        ("fail_on", "fail_on"),
+        ("eol_window", "eol_window"),
+        ("feed", "feed"),
+        ("max_file_size", "max_file_size"),
+        ("baseline", "baseline"),
+    ):
+        if getattr(args, attr, None) is None and config.get(key) is not None:
+            setattr(args, attr, config.get(key))
+    if hasattr(args, "skip_path"):
+        args.skip_path = [*config.get("skip_paths", []), *args.skip_path]
+    return config
+
+
 def _scan_settings(args: argparse.Namespace) -> Any:
+    from checker.baseline import load_baseline
     from checker.pipeline import ScanSettings
+    from checker.rules import ALL_RULES
     from checker.sources import ScanOptions
     from checker.util.textio import DEFAULT_MAX_FILE_BYTES
 
+    config = apply_config(args)
     ctx = rule_context(args)
     options = ScanOptions(
         max_file_bytes=args.max_file_size or DEFAULT_MAX_FILE_BYTES,
@@ -170,6 +210,15 @@ def _scan_settings(args: argparse.Namespace) -> Any:
         cfn_parameter_files=tuple(args.parameters_file),
         prefilter=not args.no_prefilter,
     )
+    disabled = set(config.get("disabled_rules", []))
+    cache_dir = None
+    if args.cache is not None:
+        from checker.cache import default_cache_dir
+
+        cache_dir = args.cache or str(default_cache_dir())
+    baseline = None
+    if args.baseline and not args.create_baseline:
+        baseline = frozenset(load_baseline(args.baseline))
     return ScanSettings(
         as_of=ctx.as_of,
         feed=ctx.feed,
@@ -177,12 +226,19 @@ def _scan_settings(args: argparse.Namespace) -> Any:
         eol_window_days=ctx.eol_window_days,
         jobs=args.jobs,
         options=options,
+        severities={k: Severity(v) for k, v in config.get("severities", {}).items()},
+        enabled_rules=frozenset(r.id for r in ALL_RULES if r.id not in disabled) if disabled else None,
         skip_paths=tuple(args.skip_path),
+        baseline=baseline,
+        cache_dir=cache_dir,
     )
 
 
 def _progress(args: argparse.Namespace) -> Any:
-    if args.quiet or not sys.stderr.isatty():
+    """A progress line on stderr for people at a terminal; never when the
+    output is a machine format written to stdout."""
+    machine_on_stdout = any(fmt != "text" and path in (None, "-") for fmt, path in (args.outputs or []))
+    if args.quiet or machine_on_stdout or not sys.stderr.isatty():
         return None
 
     def show(done: int, total: int) -> None:
@@ -202,6 +258,14 @@ def cmd_scan(args: argparse.Namespace) -> int:
         if not os.path.isfile(f):
             raise UsageError(f"--var-file {f}: no such file")
     result = scan(args.paths, settings, on_progress=_progress(args))
+    if args.create_baseline:
+        from checker.baseline import write_baseline
+
+        n = write_baseline(args.create_baseline, result.findings, result.as_of)
+        sys.stderr.write(f"bedrock-lifecycle: wrote {n} finding(s) to the baseline {args.create_baseline}\n")
+        for e in result.errors:
+            sys.stderr.write(f"error: {e}\n")
+        return EXIT_ERROR if result.errors else EXIT_CLEAN
     return emit(args, result)
 
 
@@ -369,7 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.func(args)
         return code
-    except (FeedError, UsageError) as exc:
+    except (FeedError, UsageError, ConfigError, BaselineError) as exc:
         sys.stderr.write(f"bedrock-lifecycle: {exc}\n")
         return EXIT_ERROR
     except BrokenPipeError:

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
 from checker import __version__
+from checker.baseline import apply_baseline
+from checker.cache import ResultCache, unit_key
 from checker.feed.model import Feed
 from checker.model import (
     AssessedReference,
@@ -28,6 +30,7 @@ from checker.model import (
 )
 from checker.rules import ALL_RULES, RuleContext, evaluate, findings_for
 from checker.sources import ScanOptions, Unit, discover, display_path, scanner_for
+from checker.suppressions import Suppressor
 
 #: Below this many units a process pool costs more than it saves.
 PARALLEL_THRESHOLD = 8
@@ -46,6 +49,8 @@ class ScanSettings:
     severities: dict[str, Severity] = field(default_factory=dict)
     enabled_rules: frozenset[str] | None = None
     skip_paths: tuple[str, ...] = ()
+    baseline: frozenset[str] | None = None
+    cache_dir: str | None = None
 
 
 def scan_unit_safely(unit: Unit, options: ScanOptions) -> SourceResult:
@@ -76,24 +81,47 @@ def run_units(
     options: ScanOptions,
     jobs: int = 0,
     on_progress: Callable[[int, int], None] | None = None,
+    cache: ResultCache | None = None,
+    cache_salt: str = "",
 ) -> list[SourceResult]:
     """Scan units, in parallel when worthwhile; results keep the units' order
-    so that output is deterministic whatever the scheduling."""
+    so that output is deterministic whatever the scheduling.  With a cache,
+    a unit whose files, options, tool and feed are unchanged is not parsed."""
+    results: list[SourceResult | None] = [None] * len(units)
+    keys: list[str | None] = [None] * len(units)
+    todo: list[int] = []
+    for i, unit in enumerate(units):
+        if cache is not None:
+            key = unit_key(unit.source, unit.key, unit.files, repr(options), cache_salt)
+            keys[i] = key
+            hit = cache.get(key) if key else None
+            if hit is not None:
+                results[i] = hit
+                continue
+        todo.append(i)
     workers = jobs or (os.cpu_count() or 1)
-    results: list[SourceResult] = []
-    if workers <= 1 or len(units) < PARALLEL_THRESHOLD:
-        for i, unit in enumerate(units):
-            results.append(scan_unit_safely(unit, options))
+    done = len(units) - len(todo)
+    fresh: Iterator[SourceResult]
+    if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
+        fresh = (scan_unit_safely(units[i], options) for i in todo)
+        pool = None
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers)
+        chunk = max(1, len(todo) // (workers * 8))
+        fresh = pool.map(scan_unit_safely, [units[i] for i in todo], [options] * len(todo), chunksize=chunk)
+    try:
+        for i, res in zip(todo, fresh, strict=True):
+            results[i] = res
+            key = keys[i]
+            if cache is not None and key is not None and not any(e.kind == "internal" for e in res.errors):
+                cache.put(key, res)
+            done += 1
             if on_progress:
-                on_progress(i + 1, len(units))
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        chunk = max(1, len(units) // (workers * 8))
-        for i, res in enumerate(pool.map(scan_unit_safely, units, [options] * len(units), chunksize=chunk)):
-            results.append(res)
-            if on_progress:
-                on_progress(i + 1, len(units))
-    return results
+                on_progress(done, len(units))
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    return [r if r is not None else SourceResult() for r in results]
 
 
 def assess(references: Iterable[Reference], settings: ScanSettings) -> tuple[list[AssessedReference], list[Finding]]:
@@ -157,7 +185,8 @@ def scan(
     units = disc.units
     if settings.skip_paths:
         units = [u for u in units if not _skipped(u.key, settings.skip_paths)]
-    results = run_units(units, options, settings.jobs, on_progress)
+    cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
+    results = run_units(units, options, settings.jobs, on_progress, cache, settings.feed.fingerprint)
     refs: list[Reference] = []
     errors: list[ScanError] = list(disc.errors)
     for res in results:
@@ -166,6 +195,11 @@ def scan(
     refs = _dedupe(refs)
     refs.sort(key=lambda r: (r.location.file, r.location.line, r.location.column, r.resource, r.attribute))
     assessed, findings = assess(refs, settings)
+    suppressor = Suppressor(settings.as_of, options.max_file_bytes)
+    findings = suppressor.apply(findings)
+    errors.extend(suppressor.errors)
+    if settings.baseline is not None:
+        findings = apply_baseline(findings, set(settings.baseline))
     return ScanResult(
         references=assessed,
         findings=findings,

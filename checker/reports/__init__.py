@@ -11,6 +11,11 @@ from checker.model import ScanResult
 FORMATS: dict[str, str] = {
     "text": "checker.reports.text:render",
     "json": "checker.reports.json_report:render",
+    "sarif": "checker.reports.sarif:render",
+    "junit": "checker.reports.junit:render",
+    "markdown": "checker.reports.markdown:render",
+    "csv": "checker.reports.csv_report:render",
+    "codeclimate": "checker.reports.codeclimate:render",
 }
 
 

@@ -1,26 +1,55 @@
-"""For people at a terminal: grouped by file, worst first, with what to do."""
+"""For people at a terminal: grouped by file, worst first, with what to do.
+
+Colour only when stdout is a terminal and NO_COLOR is unset (FORCE_COLOR
+forces it), so logs and pipes stay clean.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
 from collections import Counter, defaultdict
 
-from checker.model import Finding, ScanResult, State
+from checker.model import Finding, ScanResult, Severity, State
+
+_COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
 
 
-def render(result: ScanResult) -> str:
+def use_colour() -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return sys.stdout.isatty() and os.environ.get("TERM") != "dumb"
+
+
+def render(result: ScanResult, colour: bool | None = None) -> str:
+    colour = use_colour() if colour is None else colour
+
+    def paint(text: str, code: str) -> str:
+        return f"\033[{code}m{text}\033[0m" if colour else text
+
     lines: list[str] = []
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         if f.active:
             by_file[f.reference.location.file].append(f)
     for file in sorted(by_file):
-        lines.append(file)
+        lines.append(paint(file, "1"))
         for f in sorted(by_file[file], key=lambda f: (f.reference.location.line, -f.severity.rank, f.rule_id)):
             r = f.reference
-            lines.append(f"  {r.location.line:>5}  {f.severity.value:<7} {f.rule_id:<13} {r.resource}")
+            sev = paint(f"{f.severity.value:<7}", _COLOURS[f.severity])
+            lines.append(f"  {r.location.line:>5}  {sev} {f.rule_id:<13} {r.construct_path or r.resource}")
             lines.append(f"         {f.message}")
             if f.replacements:
                 lines.append(f"         replace with: {', '.join(f.replacements)}")
+            if f.suppression is not None and f.suppression.expired:
+                lines.append(
+                    f"         suppression expired on {f.suppression.until}: {f.suppression.reason} "
+                    f"({f.suppression.location})"
+                )
+            for v in r.via:
+                lines.append(f"         value from {v}")
         lines.append("")
     unresolved = [a for a in result.references if a.status.state is State.UNRESOLVED]
     if unresolved:
@@ -31,16 +60,20 @@ def render(result: ScanResult) -> str:
             why = ident.reason if ident is not None and ident.reason else "value is not known statically"
             lines.append(f"  {r.location}  {r.resource}.{r.attribute} = {r.raw}  ({why})")
         lines.append("")
+    quiet = [f for f in result.findings if not f.active]
+    if quiet:
+        suppressed = sum(1 for f in quiet if f.suppression is not None)
+        lines.append(f"{suppressed} finding(s) suppressed inline, {len(quiet) - suppressed} in the baseline.")
     for e in result.errors:
-        lines.append(f"error: {e}")
+        lines.append(paint(f"error: {e}", "31"))
     counts = Counter(f.severity.value for f in result.findings if f.active)
-    states = Counter(a.status.state.value for a in result.references)
+    states = Counter(a.status.state.label for a in result.references)
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "notice"))
     state_summary = ", ".join(f"{n} {s}" for s, n in sorted(states.items()))
     lines.append(
         f"{len(result.references)} model reference(s) in {result.files_scanned} file(s): {summary}"
         + (f"; {len(result.errors)} file error(s)" if result.errors else "")
         + (f" [{state_summary}]" if state_summary else "")
-        + f" (as of {result.as_of.isoformat()}, feed {result.feed_as_of.isoformat()})"
+        + f" (as of {result.as_of.isoformat()}, feed data {result.feed_as_of.isoformat()})"
     )
     return "\n".join(lines) + "\n"

@@ -1,0 +1,98 @@
+"""Repository defaults: `.bedrock-lifecycle.yaml` at the repository root, or
+`[tool.bedrock-lifecycle]` in pyproject.toml.  Command-line flags win.
+
+Validated with a JSON Schema, so a misspelt key is an error that names it
+rather than a setting silently ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+CONFIG_NAMES = (".bedrock-lifecycle.yaml", ".bedrock-lifecycle.yml")
+
+
+class ConfigError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class Config:
+    path: str | None = None
+    values: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.values.get(key, default)
+
+
+@lru_cache(maxsize=1)
+def config_schema() -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(resources.files("checker.data").joinpath("config.schema.json").read_text())
+    return schema
+
+
+def validate(values: Any, origin: str) -> dict[str, Any]:
+    import jsonschema
+
+    if values is None:
+        return {}
+    cls = jsonschema.validators.validator_for(config_schema())
+    errors = sorted(cls(config_schema()).iter_errors(values), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = []
+        for e in errors[:10]:
+            where = ".".join(str(p) for p in e.absolute_path) or "(top level)"
+            lines.append(f"{where}: {e.message}")
+        raise ConfigError(f"{origin}: invalid configuration:\n  " + "\n  ".join(lines))
+    assert isinstance(values, dict)
+    return values
+
+
+def find_config(start: Path) -> Path | None:
+    """Look in the working directory and its parents up to the repository root."""
+    here = start.resolve()
+    for d in (here, *here.parents):
+        for name in CONFIG_NAMES:
+            if (d / name).is_file():
+                return d / name
+        py = d / "pyproject.toml"
+        if py.is_file() and "[tool.bedrock-lifecycle]" in py.read_text("utf-8", "replace"):
+            return py
+        if (d / ".git").exists():
+            return None
+    return None
+
+
+def load_config(path: str | Path | None = None, start: Path | None = None) -> Config:
+    p = Path(path) if path is not None else find_config(start or Path.cwd())
+    if p is None:
+        return Config()
+    try:
+        text = p.read_text("utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read configuration: {exc.strerror or exc}") from None
+    if p.name == "pyproject.toml":
+        if sys.version_info >= (3, 11):
+            import tomllib
+        else:  # pragma: no cover - exercised on Python 3.10
+            import tomli as tomllib
+        try:
+            doc = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{p}: invalid TOML: {exc}") from None
+        values = doc.get("tool", {}).get("bedrock-lifecycle")
+    else:
+        import yaml
+
+        try:
+            values = yaml.safe_load(text)
+        except yaml.YAMLError as exc:
+            raise ConfigError(f"{p}: invalid YAML: {exc}") from None
+    values = {k.replace("-", "_"): v for k, v in values.items()} if isinstance(values, dict) else values
+    return Config(str(p), validate(values, str(p)))

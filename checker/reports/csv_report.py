@@ -1,0 +1,74 @@
+"""The audit inventory: every model reference, not only findings, one row
+each, for the spreadsheet a compliance team keeps."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from checker.model import ScanResult
+
+COLUMNS = (
+    "file",
+    "line",
+    "resource",
+    "resource_type",
+    "attribute",
+    "usage",
+    "framework",
+    "action",
+    "model_id",
+    "model_name",
+    "raw",
+    "resolved",
+    "state",
+    "legacy_date",
+    "public_extended_access_date",
+    "eol_date",
+    "days_to_eol",
+    "replacement",
+    "region",
+    "construct_path",
+    "rules",
+    "suppressed",
+)
+
+
+def render(result: ScanResult) -> str:
+    rules: dict[int, list[str]] = {}
+    suppressed: dict[int, bool] = {}
+    for f in result.findings:
+        rules.setdefault(id(f.reference), []).append(f.rule_id)
+        suppressed[id(f.reference)] = suppressed.get(id(f.reference), False) or not f.active
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(COLUMNS)
+    for a in result.references:
+        r, s = a.reference, a.status
+        w.writerow(
+            [
+                r.location.file,
+                r.location.line or "",
+                r.resource,
+                r.resource_type,
+                r.attribute,
+                r.usage.value,
+                r.framework,
+                r.action.value if r.action else "",
+                r.model_id or "",
+                a.model_name or "",
+                r.raw,
+                "yes" if r.model_id else "no",
+                s.state.value,
+                s.legacy_date.isoformat() if s.legacy_date else "",
+                s.public_extended_access_date.isoformat() if s.public_extended_access_date else "",
+                s.eol_date.isoformat() if s.eol_date else "",
+                "" if s.days_to_eol is None else s.days_to_eol,
+                " ".join(a.replacements),
+                r.effective_region or "",
+                r.construct_path or "",
+                " ".join(sorted(rules.get(id(r), []))),
+                "yes" if suppressed.get(id(r)) else "",
+            ]
+        )
+    return buf.getvalue()

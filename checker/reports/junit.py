@@ -1,0 +1,66 @@
+"""JUnit XML for CI test-report views (GitLab, Jenkins, Azure DevOps).
+
+One test case per resource and rule: a reviewer sees which checks passed as
+well as which failed.  Findings at or above `--fail-on` are failures; those
+below it pass with their message kept as output, so nothing is hidden.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from checker.model import Finding, ScanResult
+from checker.rules import ALL_RULES
+
+
+def render(result: ScanResult) -> str:
+    by_resource: dict[tuple[str, str], dict[str, list[Finding]]] = defaultdict(lambda: defaultdict(list))
+    resources: dict[tuple[str, str], None] = {}
+    for a in result.references:
+        r = a.reference
+        resources[(r.location.file, r.resource)] = None
+    for f in result.findings:
+        key = (f.reference.location.file, f.reference.resource)
+        resources[key] = None
+        by_resource[key][f.rule_id].append(f)
+
+    suite = ET.Element("testsuite", name="bedrock-lifecycle")
+    tests = failures = errors = skipped = 0
+    for file, resource in resources:
+        for rule in ALL_RULES:
+            case = ET.SubElement(suite, "testcase", classname=file, name=f"{rule.id} {resource}")
+            tests += 1
+            found = by_resource[(file, resource)].get(rule.id, [])
+            failing = [f for f in found if f.active and f.severity.rank >= result.fail_on.rank]
+            if failing:
+                failures += 1
+                first = failing[0]
+                el = ET.SubElement(case, "failure", message=first.message, type=first.severity.value)
+                el.text = "\n".join(
+                    f"{f.reference.location.file}:{f.reference.location.line}: {f.message}"
+                    + (f"\nreplace with: {', '.join(f.replacements)}" if f.replacements else "")
+                    for f in failing
+                )
+            elif found and all(not f.active for f in found):
+                skipped += 1
+                reason = found[0].suppression.reason if found[0].suppression else "in the baseline"
+                ET.SubElement(case, "skipped", message=reason)
+            elif found:
+                out = ET.SubElement(case, "system-out")
+                out.text = "\n".join(f"{f.severity.value}: {f.message}" for f in found)
+    for e in result.errors:
+        case = ET.SubElement(suite, "testcase", classname=e.file, name="read")
+        tests += 1
+        errors += 1
+        ET.SubElement(case, "error", message=e.message, type=e.kind).text = str(e)
+    suite.set("tests", str(tests))
+    suite.set("failures", str(failures))
+    suite.set("errors", str(errors))
+    suite.set("skipped", str(skipped))
+    root = ET.Element(
+        "testsuites", name="bedrock-lifecycle", tests=str(tests), failures=str(failures), errors=str(errors)
+    )
+    root.append(suite)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"

@@ -1,0 +1,134 @@
+"""SARIF 2.1.0 for code-scanning tabs (GitHub, Azure DevOps).
+
+Partial fingerprints hash what identifies a finding (rule, file, resource,
+attribute, model), not its line, so code scanning keeps tracking a finding
+when code above it moves.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checker.model import Finding, ScanResult, Severity
+from checker.reports.common import fingerprint
+from checker.rules import ALL_RULES
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "note"}
+INFORMATION_URI = "https://github.com/bedrock-lifecycle/bedrock-lifecycle"
+
+
+def _rule(rule_index: int) -> dict[str, Any]:
+    r = ALL_RULES[rule_index]
+    return {
+        "id": r.id,
+        "name": r.name,
+        "shortDescription": {"text": r.title},
+        "fullDescription": {"text": r.help},
+        "help": {"text": f"{r.title}. {r.help} See {r.help_uri}", "markdown": f"**{r.title}**\n\n{r.help}"},
+        "helpUri": r.help_uri,
+        "defaultConfiguration": {"level": LEVELS[r.severity]},
+        "properties": {"tags": ["bedrock", "model-lifecycle", "ai-and-ml"], "problem.severity": r.severity.value},
+    }
+
+
+def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    r = f.reference
+    physical: dict[str, Any] = {"artifactLocation": {"uri": r.location.file, "uriBaseId": "%SRCROOT%"}}
+    if r.location.line > 0:
+        region: dict[str, Any] = {"startLine": r.location.line}
+        if r.location.column > 0:
+            region["startColumn"] = r.location.column
+        physical["region"] = region
+    text = f.message
+    if f.replacements:
+        text += f". Recommended replacement: {', '.join(f.replacements)}"
+    out: dict[str, Any] = {
+        "ruleId": f.rule_id,
+        "ruleIndex": rule_index[f.rule_id],
+        "level": LEVELS[f.severity],
+        "message": {"text": text},
+        "locations": [
+            {
+                "physicalLocation": physical,
+                "logicalLocations": [
+                    {"name": r.resource, "fullyQualifiedName": r.construct_path or r.resource, "kind": "resource"}
+                ],
+            }
+        ],
+        "partialFingerprints": {"bedrockLifecycle/v1": fingerprint(f)},
+        "properties": {
+            "modelId": f.model_id,
+            "state": f.status.state.value,
+            "eolDate": f.status.eol_date.isoformat() if f.status.eol_date else None,
+            "daysToEol": f.status.days_to_eol,
+            "usage": r.usage.value,
+            "resourceType": r.resource_type,
+            "framework": r.framework,
+        },
+    }
+    if r.via:
+        out["relatedLocations"] = [
+            {
+                "id": i + 1,
+                "message": {"text": "value passed from here"},
+                "physicalLocation": {
+                    "artifactLocation": {"uri": v.file, "uriBaseId": "%SRCROOT%"},
+                    **({"region": {"startLine": v.line}} if v.line > 0 else {}),
+                },
+            }
+            for i, v in enumerate(r.via)
+        ]
+    suppressions = []
+    if f.suppression is not None and not f.suppression.expired:
+        suppressions.append({"kind": "inSource", "justification": f.suppression.reason})
+    if f.baselined:
+        suppressions.append({"kind": "external", "justification": "in the baseline"})
+    if suppressions:
+        out["suppressions"] = suppressions
+    return out
+
+
+def as_document(result: ScanResult) -> dict[str, Any]:
+    rule_index = {r.id: i for i, r in enumerate(ALL_RULES)}
+    notifications = [
+        {
+            "level": "error",
+            "message": {"text": e.message},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": e.file, "uriBaseId": "%SRCROOT%"},
+                        **({"region": {"startLine": e.line}} if e.line > 0 else {}),
+                    }
+                }
+            ],
+        }
+        for e in result.errors
+    ]
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "bedrock-lifecycle",
+                        "version": result.tool_version,
+                        "informationUri": INFORMATION_URI,
+                        "rules": [_rule(i) for i in range(len(ALL_RULES))],
+                    }
+                },
+                "invocations": [
+                    {"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}
+                ],
+                "results": [_result(f, rule_index) for f in result.findings],
+                "properties": {"asOf": result.as_of.isoformat(), "feedAsOf": result.feed_as_of.isoformat()},
+            }
+        ],
+    }
+
+
+def render(result: ScanResult) -> str:
+    return json.dumps(as_document(result), indent=2) + "\n"

@@ -1,0 +1,227 @@
+"""Inline suppressions, so a team can accept a finding on purpose, with a
+reason, and optionally only until a date.
+
+    # bedrock-lifecycle:ignore CKV_BEDROCK_3 migrating in Q1 until=2027-01-31
+    // bedrock-lifecycle:ignore CKV_BEDROCK_3,CKV_BEDROCK_4 contract pins this model
+    # checkov:skip=CKV_BEDROCK_3:migration tracked in JIRA-123
+
+On the reference's line or the line above it; checkov's skip anywhere in the
+resource.  CloudFormation JSON has no comments, so a resource's `Metadata`
+carries them:
+
+    "Metadata": {"bedrock-lifecycle": {"ignore": [{"id": "CKV_BEDROCK_3", "reason": "...", "until": "2027-01-31"}]},
+                 "checkov": {"skip": [{"id": "CKV_BEDROCK_3", "comment": "..."}]}}
+
+A suppression without a reason, or with a date that is not a date, does not
+apply and is reported as an error: silence must be explained.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from checker.model import Finding, Location, ScanError, Suppression
+from checker.util.textio import FileReadError, read_text
+
+_OURS = re.compile(r"(?:#|//|/\*)\s*bedrock-lifecycle:ignore\b(.*)$")
+_CHECKOV = re.compile(r"checkov:skip=([A-Za-z0-9_]+)(?::(.*))?$")
+_RULE_ID = re.compile(r"^CKV2?_[A-Z0-9]+_\d+$|^[A-Z0-9_]+_\*$")
+_UNTIL = re.compile(r"\buntil=(\S+)")
+
+
+@dataclass(frozen=True)
+class Inline:
+    rule_ids: tuple[str, ...]
+    reason: str
+    line: int
+    until: date | None
+    origin: str
+
+
+def parse_line(text: str, line: int, file: str, errors: list[ScanError]) -> Inline | None:
+    m = _OURS.search(text)
+    if m:
+        body = m.group(1).strip().removesuffix("*/").strip()
+        until = None
+        u = _UNTIL.search(body)
+        if u:
+            try:
+                until = date.fromisoformat(u.group(1))
+            except ValueError:
+                errors.append(
+                    ScanError(
+                        file,
+                        f"suppression has an invalid date {u.group(1)!r} (use until=YYYY-MM-DD)",
+                        line,
+                        kind="suppression",
+                    )
+                )
+                return None
+            body = (body[: u.start()] + body[u.end() :]).strip()
+        ids_text, _, reason = body.partition(" ")
+        ids = tuple(i for i in ids_text.split(",") if i)
+        if not ids or not all(_RULE_ID.match(i) for i in ids):
+            errors.append(
+                ScanError(
+                    file,
+                    "suppression names no rule id (e.g. bedrock-lifecycle:ignore CKV_BEDROCK_3 reason)",
+                    line,
+                    kind="suppression",
+                )
+            )
+            return None
+        if not reason.strip():
+            errors.append(
+                ScanError(
+                    file,
+                    f"suppression of {','.join(ids)} has no reason; a reason is required",
+                    line,
+                    kind="suppression",
+                )
+            )
+            return None
+        return Inline(ids, reason.strip(), line, until, "inline")
+    m = _CHECKOV.search(text)
+    if m:
+        return Inline(
+            (m.group(1),), (m.group(2) or "").strip() or "(checkov skip, no reason given)", line, None, "checkov"
+        )
+    return None
+
+
+def _matches(rule_ids: tuple[str, ...], rule_id: str) -> bool:
+    return any(i == rule_id or (i.endswith("_*") and rule_id.startswith(i[:-1])) for i in rule_ids)
+
+
+class Suppressor:
+    """Reads each file once, only for files that have findings."""
+
+    def __init__(self, as_of: date, max_bytes: int) -> None:
+        self.as_of = as_of
+        self.max_bytes = max_bytes
+        self.errors: list[ScanError] = []
+        self._lines: dict[str, dict[int, Inline]] = {}
+        self._metadata: dict[str, dict[str, list[Inline]]] = {}
+
+    def _file(self, file: str) -> dict[int, Inline]:
+        if file not in self._lines:
+            found: dict[int, Inline] = {}
+            try:
+                text = read_text(file, self.max_bytes)
+            except FileReadError:
+                text = ""
+            if "bedrock-lifecycle:ignore" in text or "checkov:skip" in text:
+                for i, line in enumerate(text.splitlines(), start=1):
+                    if "bedrock-lifecycle:ignore" in line or "checkov:skip" in line:
+                        s = parse_line(line, i, file, self.errors)
+                        if s is not None:
+                            found[i] = s
+            self._lines[file] = found
+        return self._lines[file]
+
+    def _cfn_metadata(self, file: str) -> dict[str, list[Inline]]:
+        if file in self._metadata:
+            return self._metadata[file]
+        out: dict[str, list[Inline]] = {}
+        self._metadata[file] = out
+        try:
+            text = read_text(file, self.max_bytes)
+        except FileReadError:
+            return out
+        if "bedrock-lifecycle" not in text and "checkov" not in text:
+            return out
+        from checker.sources.cloudformation.yaml_loader import TemplateError, line_of, load_template_text
+
+        try:
+            doc = load_template_text(text)
+        except TemplateError:
+            return out
+        resources = doc.get("Resources") if isinstance(doc, dict) else None
+        if not isinstance(resources, dict):
+            return out
+        for lid, body in resources.items():
+            meta = body.get("Metadata") if isinstance(body, dict) else None
+            if not isinstance(meta, dict):
+                continue
+            items: list[Inline] = []
+            ours = meta.get("bedrock-lifecycle")
+            for entry in (ours.get("ignore") or []) if isinstance(ours, dict) else []:
+                s = self._metadata_entry(entry, file, line_of(entry, line_of(body)), "metadata")
+                if s:
+                    items.append(s)
+            ckv = meta.get("checkov")
+            for entry in (ckv.get("skip") or []) if isinstance(ckv, dict) else []:
+                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    reason = str(entry.get("comment") or "(checkov skip, no reason given)")
+                    items.append(Inline((entry["id"],), reason, line_of(entry, line_of(body)), None, "checkov"))
+            out[str(lid)] = items
+        return out
+
+    def _metadata_entry(self, entry: Any, file: str, line: int, origin: str) -> Inline | None:
+        if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+            self.errors.append(ScanError(file, "suppression in Metadata needs an 'id'", line, kind="suppression"))
+            return None
+        reason = entry.get("reason")
+        if not isinstance(reason, str) or not reason.strip():
+            self.errors.append(
+                ScanError(
+                    file, f"suppression of {entry['id']} has no reason; a reason is required", line, kind="suppression"
+                )
+            )
+            return None
+        until = None
+        if entry.get("until") is not None:
+            try:
+                until = date.fromisoformat(str(entry["until"]))
+            except ValueError:
+                self.errors.append(
+                    ScanError(
+                        file,
+                        f"suppression has an invalid date {entry['until']!r} (use YYYY-MM-DD)",
+                        line,
+                        kind="suppression",
+                    )
+                )
+                return None
+        return Inline((entry["id"],), reason.strip(), line, until, origin)
+
+    def find(self, f: Finding) -> Inline | None:
+        ref = f.reference
+        file = ref.location.file
+        lines = self._file(file)
+        for ln in (ref.location.line, ref.location.line - 1):
+            s = lines.get(ln)
+            if s is not None and s.origin == "inline" and _matches(s.rule_ids, f.rule_id):
+                return s
+        start = ref.resource_line or ref.location.line
+        end = max(ref.resource_end_line, ref.location.line)
+        for ln in range(max(1, start - 1), end + 1):
+            s = lines.get(ln)
+            if s is not None and s.origin == "checkov" and _matches(s.rule_ids, f.rule_id):
+                return s
+        if ref.framework in ("cloudformation", "cdk"):
+            lid = ref.resource.rsplit("/", 1)[-1]
+            for s in self._cfn_metadata(file).get(lid, []):
+                if _matches(s.rule_ids, f.rule_id):
+                    return s
+        return None
+
+    def apply(self, findings: list[Finding]) -> list[Finding]:
+        out = []
+        for f in findings:
+            s = self.find(f)
+            if s is None:
+                out.append(f)
+                continue
+            expired = s.until is not None and s.until < self.as_of
+            sup = Suppression(
+                f.rule_id, s.reason, Location(f.reference.location.file, s.line), s.until, expired, s.origin
+            )
+            message = f.message
+            if expired:
+                message += f" (suppression expired on {s.until.isoformat() if s.until else ''})"
+            out.append(replace(f, suppression=sup, message=message))
+        return out

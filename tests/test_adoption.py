@@ -1,0 +1,275 @@
+"""Adopting the tool in a repository that already has findings: inline
+suppressions (with reasons and expiry), baselines and the config file, each
+with its happy path and its bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import textwrap
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from checker.baseline import BaselineError, load_baseline, write_baseline
+from checker.cli import main
+from checker.config import ConfigError, load_config
+from checker.feed import load_bundled_feed
+from checker.pipeline import ScanSettings, scan
+
+AS_OF = date(2026, 11, 24)
+
+
+def write(p: Path, text: str) -> Path:
+    p.parent.mkdir(parents=True, exist_ok=True)
+    p.write_text(textwrap.dedent(text).lstrip("\n"))
+    return p
+
+
+def run_scan(root: Path, **kw: object) -> tuple[list[tuple[str, bool]], list[str]]:
+    result = scan([str(root)], ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), **kw))  # type: ignore[arg-type]
+    return (
+        sorted((f"{f.reference.resource}:{f.rule_id}", f.active) for f in result.findings),
+        [f"{Path(e.file).name}:{e.line}: {e.message}" for e in result.errors],
+    )
+
+
+def test_inline_suppressions_hcl_and_yaml(tmp_path: Path) -> None:
+    write(
+        tmp_path / "main.tf",
+        """
+        resource "aws_bedrockagent_agent" "hash" {
+          # bedrock-lifecycle:ignore CKV_BEDROCK_1 decommissioned with the v1 API next sprint
+          foundation_model = "anthropic.claude-v2"
+        }
+        resource "aws_bedrockagent_agent" "slashes" {
+          foundation_model = "anthropic.claude-v2" // bedrock-lifecycle:ignore CKV_BEDROCK_1 same line works too
+        }
+        resource "aws_bedrockagent_agent" "checkov" {
+          # checkov:skip=CKV_BEDROCK_6:vendor-private model id
+          agent_name       = "x"
+          foundation_model = "vendor.private-model-v1:0"
+        }
+        resource "aws_bedrockagent_agent" "expired" {
+          # bedrock-lifecycle:ignore CKV_BEDROCK_3,CKV_BEDROCK_4 migration planned until=2026-11-01
+          foundation_model = "anthropic.claude-opus-4-1-20250805-v1:0"
+        }
+        resource "aws_bedrockagent_agent" "open" {
+          foundation_model = "anthropic.claude-v2:1"
+        }
+    """,
+    )
+    write(
+        tmp_path / "t.yaml",
+        """
+        Resources:
+          Agent:
+            Type: AWS::Bedrock::Agent
+            Properties:
+              # bedrock-lifecycle:ignore CKV_BEDROCK_1 retired with the stack in December
+              FoundationModel: anthropic.claude-v2
+    """,
+    )
+    findings, errors = run_scan(tmp_path)
+    assert errors == []
+    assert findings == [
+        ("Agent:CKV_BEDROCK_1", False),
+        ("aws_bedrockagent_agent.checkov:CKV_BEDROCK_6", False),
+        ("aws_bedrockagent_agent.expired:CKV_BEDROCK_3", True),
+        ("aws_bedrockagent_agent.expired:CKV_BEDROCK_4", True),
+        ("aws_bedrockagent_agent.expired:CKV_BEDROCK_5", True),
+        ("aws_bedrockagent_agent.hash:CKV_BEDROCK_1", False),
+        ("aws_bedrockagent_agent.open:CKV_BEDROCK_1", True),
+        ("aws_bedrockagent_agent.slashes:CKV_BEDROCK_1", False),
+    ]
+    result = scan([str(tmp_path)], ScanSettings(as_of=AS_OF, feed=load_bundled_feed()))
+    expired = next(
+        f for f in result.findings if f.reference.resource.endswith("expired") and f.rule_id == "CKV_BEDROCK_3"
+    )
+    assert expired.suppression is not None and expired.suppression.expired
+    assert expired.message.endswith("(suppression expired on 2026-11-01)")
+    hashed = next(f for f in result.findings if f.reference.resource.endswith("hash"))
+    assert hashed.suppression is not None and hashed.suppression.reason == "decommissioned with the v1 API next sprint"
+
+
+def test_cloudformation_json_metadata_suppressions(tmp_path: Path) -> None:
+    doc = {
+        "Resources": {
+            "A": {
+                "Type": "AWS::Bedrock::Agent",
+                "Properties": {"FoundationModel": "anthropic.claude-v2"},
+                "Metadata": {
+                    "bedrock-lifecycle": {
+                        "ignore": [{"id": "CKV_BEDROCK_1", "reason": "sunset", "until": "2027-01-31"}]
+                    }
+                },
+            },
+            "B": {
+                "Type": "AWS::Bedrock::Agent",
+                "Properties": {"FoundationModel": "anthropic.claude-v2"},
+                "Metadata": {"checkov": {"skip": [{"id": "CKV_BEDROCK_1", "comment": "tracked"}]}},
+            },
+            "C": {
+                "Type": "AWS::Bedrock::Agent",
+                "Properties": {"FoundationModel": "anthropic.claude-v2"},
+                "Metadata": {"bedrock-lifecycle": {"ignore": [{"id": "CKV_BEDROCK_1"}]}},
+            },
+        }
+    }
+    (tmp_path / "t.json").write_text(json.dumps(doc, indent=2))
+    findings, errors = run_scan(tmp_path)
+    assert findings == [("A:CKV_BEDROCK_1", False), ("B:CKV_BEDROCK_1", False), ("C:CKV_BEDROCK_1", True)]
+    assert len(errors) == 1 and "suppression of CKV_BEDROCK_1 has no reason; a reason is required" in errors[0]
+
+
+@pytest.mark.parametrize(
+    ("comment", "error"),
+    [
+        (
+            "# bedrock-lifecycle:ignore CKV_BEDROCK_1",
+            "main.tf:2: suppression of CKV_BEDROCK_1 has no reason; a reason is required",
+        ),
+        (
+            "# bedrock-lifecycle:ignore CKV_BEDROCK_1 soon until=2027-02-30",
+            "main.tf:2: suppression has an invalid date '2027-02-30' (use until=YYYY-MM-DD)",
+        ),
+        (
+            "# bedrock-lifecycle:ignore please",
+            "main.tf:2: suppression names no rule id (e.g. bedrock-lifecycle:ignore CKV_BEDROCK_3 reason)",
+        ),
+    ],
+)
+def test_bad_suppressions_do_not_apply_and_are_errors(tmp_path: Path, comment: str, error: str) -> None:
+    write(
+        tmp_path / "main.tf",
+        f"""
+        resource "aws_bedrockagent_agent" "a" {{
+          {comment}
+          foundation_model = "anthropic.claude-v2"
+        }}
+    """,
+    )
+    findings, errors = run_scan(tmp_path)
+    assert findings == [("aws_bedrockagent_agent.a:CKV_BEDROCK_1", True)]
+    assert errors == [error]
+
+
+def test_baseline_only_new_findings_fail_and_survives_line_moves(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    tf = write(
+        repo / "main.tf",
+        """
+        resource "aws_bedrockagent_agent" "old" {
+          foundation_model = "anthropic.claude-v2"
+        }
+    """,
+    )
+    base = tmp_path / "baseline.json"
+    assert main(["scan", str(repo), "--as-of", "2026-11-24", "--create-baseline", str(base)]) == 0
+    assert len(load_baseline(base)) == 1
+    tf.write_text("# moved down\n\n" + tf.read_text())
+    assert main(["scan", str(repo), "--as-of", "2026-11-24", "--baseline", str(base), "-q"]) == 0
+    tf.write_text(
+        tf.read_text() + 'resource "aws_bedrockagent_agent" "new" {\n  foundation_model = "anthropic.claude-v2:1"\n}\n'
+    )
+    assert main(["scan", str(repo), "--as-of", "2026-11-24", "--baseline", str(base), "-q"]) == 1
+
+
+def test_corrupt_baseline_is_a_clear_error_and_is_not_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(
+        tmp_path / "repo/main.tf",
+        'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "anthropic.claude-v2"\n}\n',
+    )
+    base = tmp_path / "baseline.json"
+    base.write_text('{"version": 1, "findings": [')
+    assert main(["scan", str(tmp_path / "repo"), "--baseline", str(base)]) == 2
+    assert "baseline is not valid JSON" in capsys.readouterr().err
+    assert base.read_text() == '{"version": 1, "findings": ['
+    base.write_text('{"version": 7, "findings": []}')
+    with pytest.raises(BaselineError, match="not a bedrock-lifecycle baseline"):
+        load_baseline(base)
+
+
+def test_baseline_write_is_atomic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    base = tmp_path / "baseline.json"
+    base.write_text('{"version": 1, "findings": []}\n')
+    import checker.util.atomic as atomic
+
+    real_fdopen = os.fdopen
+
+    class Boom:
+        def __init__(self, fh: object) -> None:
+            self.fh = fh
+
+        def __enter__(self) -> Boom:
+            return self
+
+        def __exit__(self, *a: object) -> None:
+            self.fh.close()  # type: ignore[attr-defined]
+
+        def write(self, data: bytes) -> None:
+            self.fh.write(data[: len(data) // 2])  # type: ignore[attr-defined]
+            raise OSError("disk full halfway")
+
+    monkeypatch.setattr(atomic.os, "fdopen", lambda fd, mode: Boom(real_fdopen(fd, mode)))
+    with pytest.raises(OSError, match="disk full halfway"):
+        write_baseline(base, [], AS_OF)
+    assert base.read_text() == '{"version": 1, "findings": []}\n'
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["baseline.json"]
+
+
+def test_config_file_defaults_and_bad_keys(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / ".git").mkdir()
+    write(
+        tmp_path / "infra/main.tf",
+        """
+        resource "aws_bedrockagent_agent" "a" {
+          foundation_model = "anthropic.claude-opus-4-1-20250805-v1:0"
+        }
+    """,
+    )
+    write(
+        tmp_path / "vendor/main.tf",
+        'resource "aws_bedrockagent_agent" "v" {\n  foundation_model = "anthropic.claude-v2"\n}\n',
+    )
+    monkeypatch.chdir(tmp_path)
+    # Default threshold is error: the Opus 4.1 agent fails (EOL within 90 days).
+    assert main(["scan", "infra", "--as-of", "2026-11-24", "-q"]) == 1
+    capsys.readouterr()
+    write(
+        tmp_path / ".bedrock-lifecycle.yaml",
+        """
+        fail_on: error
+        eol_window: 30
+        skip_paths: [vendor]
+        severities:
+          CKV_BEDROCK_3: notice
+    """,
+    )
+    assert load_config().get("eol_window") == 30
+    # 45 days to EOL is outside the 30-day window; Legacy and PEA are warnings/notices.
+    assert main(["scan", ".", "--as-of", "2026-11-24", "-q", "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert {f["resource"] for f in doc["findings"]} == {"aws_bedrockagent_agent.a"}
+    assert {f["rule_id"]: f["severity"] for f in doc["findings"]}["CKV_BEDROCK_3"] == "notice"
+    assert main(["scan", ".", "--as-of", "2026-11-24", "-q", "--eol-window", "90"]) == 1  # flags win
+    write(tmp_path / ".bedrock-lifecycle.yaml", "fail_on: error\neol_windw: 30\n")
+    with pytest.raises(ConfigError, match=r"Additional properties are not allowed \('eol_windw' was unexpected\)"):
+        load_config()
+    assert main(["scan", ".", "-q"]) == 2
+    assert "eol_windw" in capsys.readouterr().err
+    write(tmp_path / ".bedrock-lifecycle.yaml", "fail_on: sometimes\n")
+    with pytest.raises(ConfigError, match="fail_on: 'sometimes' is not one of"):
+        load_config()
+
+
+def test_pyproject_config(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.bedrock-lifecycle]\nfail-on = "warning"\n')
+    (tmp_path / ".git").mkdir()
+    cfg = load_config(start=tmp_path)
+    assert cfg.get("fail_on") == "warning" and cfg.path and cfg.path.endswith("pyproject.toml")
