@@ -72,8 +72,17 @@ def ensure_toolchain() -> tuple[Path, Path]:
             home.mkdir(parents=True)
             _run([sys.executable, "-m", "venv", str(home / "venv")])
             _run([str(python), "-m", "pip", "install", "--quiet", "-r", str(APP / "requirements.txt")])
-            _run(["npm", "install", "--prefix", str(home / "npm"), "--no-audit", "--no-fund",
-                  f"aws-cdk@{CDK_CLI_VERSION}"])  # fmt: skip
+            _run(
+                [
+                    "npm",
+                    "install",
+                    "--prefix",
+                    str(home / "npm"),
+                    "--no-audit",
+                    "--no-fund",
+                    f"aws-cdk@{CDK_CLI_VERSION}",
+                ]
+            )
             (home / "ready").write_text("ok\n")
     return python, cli
 
@@ -89,8 +98,21 @@ def synth(out: Path) -> None:
     shutil.rmtree(tmp, ignore_errors=True)
     env = {**os.environ, "CDK_DISABLE_VERSION_CHECK": "1", "CDK_CLI_NOTICES": "false"}
     env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
-    _run([str(cli), "synth", "--quiet", "--no-notices", "--no-version-reporting", "--app", f"{python} app.py",
-          "--output", str(tmp)], cwd=str(APP), env=env)  # fmt: skip
+    _run(
+        [
+            str(cli),
+            "synth",
+            "--quiet",
+            "--no-notices",
+            "--no-version-reporting",
+            "--app",
+            f"{python} app.py",
+            "--output",
+            str(tmp),
+        ],
+        cwd=str(APP),
+        env=env,
+    )
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
 

@@ -108,7 +108,9 @@ def _asl(doc: Any, path: str, depth: int) -> Iterator[tuple[str, str]]:
         for key, v in doc.items():
             sub = f"{path}.{key}" if path else str(key)
             if key == "ModelId" and isinstance(v, str):
-                if parse_model_reference(v).kind is not IdKind.NOT_A_MODEL:
+                # A placeholder still unresolved (`${ReportModel}`) is yielded
+                # too: the caller reports it as unresolved, never as clean.
+                if parse_model_reference(v).kind is not IdKind.NOT_A_MODEL or "${" in v:
                     yield sub, v
             elif key in ("Resource", "ModelArn") and isinstance(v, str) and ":foundation-model/" in v:
                 yield sub, v
@@ -168,6 +170,8 @@ def _iam(doc: Any, path: str, depth: int) -> Iterator[tuple[str, str]]:
         ident = parse_model_reference(res)
         if ident.kind in (IdKind.FOUNDATION_MODEL_ARN, IdKind.INFERENCE_PROFILE_ARN, IdKind.CUSTOM_MODEL_ARN):
             yield rpath, res
+        elif "${" in res and (":foundation-model/" in res or ":inference-profile/" in res):
+            yield rpath, res  # a model ARN whose model part is unresolved: reported as such
 
 
 def _ecs(doc: Any) -> Iterator[tuple[str, str]]:

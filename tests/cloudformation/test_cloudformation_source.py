@@ -434,5 +434,7 @@ def test_samples_fire_every_cloudformation_rule() -> None:
     assert "FaqAgent" not in fired and "SupportProfile" not in fired and "Manuals" not in fired
     assert not any(f.rule_id == "CKV_BEDROCK_2" for f in result.findings)  # CloudFormation has no PT resource
     nightly = next(f for f in result.findings if f.reference.resource == "NightlyReport")
-    assert nightly.reference.location.file == "sample_iac/cloudformation/nested/reporting.yaml"
-    assert [(v.file, v.line) for v in nightly.reference.via] == [("sample_iac/cloudformation/support-agent.yaml", 156)]
+    assert nightly.reference.location.file == "sample_iac/cloudformation/nested/reporting.template"
+    assert [(v.file, v.line) for v in nightly.reference.via] == [
+        ("sample_iac/cloudformation/support-agent.template", 156)
+    ]

@@ -253,9 +253,9 @@ class TemplateScan:
                             note="value is not known before deployment",
                         )
                 continue
-            full = _partials(self.resolver.deep(raw))
+            full = partials(self.resolver.deep(raw))
             if subs:
-                full = _apply_subs(full, subs)
+                full = apply_subs(full, subs)
             for c, c_cond in candidates(full):
                 if isinstance(c, Unknown):
                     if c.partial is None:
@@ -270,20 +270,7 @@ class TemplateScan:
     def _walk(
         self, value: Any, path: tuple[str, ...], prefix: str, loc: tuple[int, int], cond: bool = False
     ) -> Iterator[tuple[str, Any, Any, bool, tuple[int, int]]]:
-        """(attribute path, raw leaf, resolved leaf, conditional, location)."""
-        here = (line_of(value, loc[0]), column_of(value) if line_of(value) else loc[1])
-        resolved = self.resolver.resolve(value)
-        for cand, c in candidates(resolved):
-            c = c or cond
-            if isinstance(cand, list) and (path or intrinsic_name(value) is None):
-                for i, item in enumerate(cand):
-                    yield from self._walk(item, path, f"{prefix}[{i}]", here, c)
-            elif not path:
-                raw = value if not c else cand
-                yield prefix, raw, cand, c, here
-            elif isinstance(cand, dict) and path[0] in cand:
-                key_loc = cand.key_lines.get(path[0], here) if isinstance(cand, LDict) else here
-                yield from self._walk(cand[path[0]], path[1:], f"{prefix}.{path[0]}", key_loc, c)
+        return walk_properties(self.resolver, value, path, prefix, loc, cond)
 
     def _flow_string(self, rtype: str, props: dict[str, Any], subs: dict[str, Any], ref: Any) -> Iterator[Reference]:
         raw = props["DefinitionString"]
@@ -292,7 +279,7 @@ class TemplateScan:
             text = text.partial
         if not isinstance(text, str):
             return
-        text = _apply_subs(text, subs)
+        text = apply_subs(text, subs)
         try:
             definition = json.loads(text)
         except ValueError:
@@ -321,7 +308,7 @@ class TemplateScan:
         except (FileReadError, TemplateError) as exc:
             self.error(f"cannot read DefinitionUri {uri!r}: {exc}", loc[0])
             return
-        doc = _apply_subs(self.resolver.deep(doc), subs)
+        doc = apply_subs(self.resolver.deep(doc), subs)
         for sub, found in extract("asl", doc):
             yield ref(Usage.STATE_MACHINE, found, f"Properties.DefinitionUri({uri}).{sub}", loc)
 
@@ -370,17 +357,37 @@ class TemplateScan:
         child.run()
 
 
-def _partials(value: Any) -> Any:
+def walk_properties(
+    resolver: Resolver, value: Any, path: tuple[str, ...], prefix: str, loc: tuple[int, int], cond: bool = False
+) -> Iterator[tuple[str, Any, Any, bool, tuple[int, int]]]:
+    """Follow a catalog path through resource properties, resolving any
+    intrinsic met on the way (an `Fn::If` can choose a whole object).
+    Yields (attribute path, raw leaf, resolved leaf, conditional, location)."""
+    here = (line_of(value, loc[0]), column_of(value) if line_of(value) else loc[1])
+    resolved = resolver.resolve(value)
+    for cand, c in candidates(resolved):
+        c = c or cond
+        if isinstance(cand, list) and (path or intrinsic_name(value) is None):
+            for i, item in enumerate(cand):
+                yield from walk_properties(resolver, item, path, f"{prefix}[{i}]", here, c)
+        elif not path:
+            yield prefix, (value if not c else cand), cand, c, here
+        elif isinstance(cand, dict) and path[0] in cand:
+            key_loc = cand.key_lines.get(path[0], here) if isinstance(cand, LDict) else here
+            yield from walk_properties(resolver, cand[path[0]], path[1:], f"{prefix}.{path[0]}", key_loc, c)
+
+
+def partials(value: Any) -> Any:
     """Inside a document (policy, definition), an ARN whose region is unknown
     still names its model: keep such strings in their partial form."""
     if isinstance(value, Unknown):
         if value.alternatives:
-            return Unknown(value.text, value.partial, tuple(_partials(a) for a in value.alternatives))
+            return Unknown(value.text, value.partial, tuple(partials(a) for a in value.alternatives))
         return value.partial if value.partial is not None else value
     if isinstance(value, dict):
-        return {k: _partials(v) for k, v in value.items()}
+        return {k: partials(v) for k, v in value.items()}
     if isinstance(value, list):
-        return [_partials(v) for v in value]
+        return [partials(v) for v in value]
     return value
 
 
@@ -435,7 +442,7 @@ def _loc_in(raw: Any, sub: str, default: tuple[int, int]) -> tuple[int, int]:
     return best
 
 
-def _apply_subs(value: Any, subs: Mapping[str, Any]) -> Any:
+def apply_subs(value: Any, subs: Mapping[str, Any]) -> Any:
     """Apply DefinitionSubstitutions (`${Name}` in a Step Functions or Flow
     definition) where the substitution is known."""
     if isinstance(value, str):
@@ -446,11 +453,11 @@ def _apply_subs(value: Any, subs: Mapping[str, Any]) -> Any:
 
         return re.sub(r"\$\{([^}]+)\}", repl, value)
     if isinstance(value, dict):
-        return {k: _apply_subs(v, subs) for k, v in value.items()}
+        return {k: apply_subs(v, subs) for k, v in value.items()}
     if isinstance(value, list):
-        return [_apply_subs(v, subs) for v in value]
+        return [apply_subs(v, subs) for v in value]
     if isinstance(value, Unknown) and value.partial is not None:
-        return Unknown(value.text, _apply_subs(value.partial, subs), value.alternatives)
+        return Unknown(value.text, apply_subs(value.partial, subs), value.alternatives)
     return value
 
 

@@ -1,0 +1,1 @@
+"""Adapters that run checker's rules inside other tools (checkov)."""

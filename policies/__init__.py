@@ -1,0 +1,1 @@
+"""checkov custom checks for Bedrock model lifecycle (CKV_BEDROCK_1..6)."""

@@ -1,0 +1,1 @@
+"""CloudFormation checks (templates, SAM, cdk.out)."""

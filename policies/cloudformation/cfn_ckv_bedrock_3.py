@@ -1,0 +1,7 @@
+"""CKV_BEDROCK_3 (CloudFormation): fails when the model is Legacy."""
+
+import bedrock_lifecycle_bootstrap  # noqa: F401  (makes `checker` importable from a git clone)
+
+from checker.integrations.checkov_checks import cloudformation_check
+
+check = cloudformation_check("CKV_BEDROCK_3")

@@ -1,0 +1,7 @@
+"""CKV_BEDROCK_4 (Terraform): fails when the model is in Public Extended Access."""
+
+import bedrock_lifecycle_bootstrap  # noqa: F401  (makes `checker` importable from a git clone)
+
+from checker.integrations.checkov_checks import terraform_check
+
+check = terraform_check("CKV_BEDROCK_4")

@@ -1,0 +1,207 @@
+"""The real checkov CLI (3.3.30, in its own cached virtualenv) running our
+policies: per-resource verdicts over sample_iac/, skip comments, check
+selection, both supported installs, checkov's own parsing left intact, and
+agreement with the bedrock-lifecycle CLI wherever both can decide."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tools"))
+from checkov_env import ensure_checkov  # noqa: E402
+
+AS_OF = "2026-11-24"
+pytestmark = [pytest.mark.checkov, pytest.mark.xdist_group("checkov")]
+
+Results = dict[tuple[str, str, str], str]
+
+
+@pytest.fixture(scope="module")
+def checkov() -> Path:
+    return ensure_checkov()
+
+
+def run_checkov(checkov: Path, *args: str, cwd: Path | None = None) -> tuple[Results, list[dict[str, Any]]]:
+    env = {**os.environ, "BEDROCK_LIFECYCLE_AS_OF": AS_OF, "LOG_LEVEL": "ERROR"}
+    proc = subprocess.run([str(checkov), *args, "-o", "json", "--skip-download"], capture_output=True, text=True,
+                          env=env, cwd=cwd or REPO, timeout=900)  # fmt: skip
+    assert proc.returncode in (0, 1), proc.stderr[-3000:]
+    doc = json.loads(proc.stdout)
+    reports = doc if isinstance(doc, list) else [doc]
+    out: Results = {}
+    for rep in reports:
+        results = rep.get("results", {})
+        for kind, verdict in (("passed_checks", "PASSED"), ("failed_checks", "FAILED"), ("skipped_checks", "SKIPPED")):
+            for c in results.get(kind, []):
+                out[(c["file_path"].lstrip("/"), c["resource"], c["check_id"])] = verdict
+    return out, reports
+
+
+@pytest.fixture(scope="module")
+def sample_results(checkov: Path) -> Results:
+    results, _ = run_checkov(
+        checkov, "-d", "sample_iac", "--external-checks-dir", "policies",
+        "--framework", "terraform", "terraform_plan", "cloudformation",
+        "--check", "CKV_BEDROCK_*,CKV_AWS_373",
+    )  # fmt: skip
+    return results
+
+
+def verdicts(results: Results, file: str, resource: str) -> dict[str, str]:
+    return {
+        cid: v for (f, r, cid), v in results.items() if f == file and r == resource and cid.startswith("CKV_BEDROCK")
+    }
+
+
+def expect(results: Results, file: str, resource: str, failed: set[int], unknown: set[int] = frozenset()) -> None:  # type: ignore[assignment]
+    got = verdicts(results, file, resource)
+    want = {f"CKV_BEDROCK_{i}": "FAILED" if i in failed else "PASSED" for i in range(1, 7) if i not in unknown}
+    assert got == want, (file, resource)
+
+
+def test_checkov_keeps_its_own_hcl2(checkov: Path) -> None:
+    code = (
+        "import importlib.metadata as m, hcl2, checker\n"
+        "print(m.version('bc-python-hcl2'))\n"
+        "print(hcl2.loads('a = \"b\"\\n'))\n"
+        "print('site-packages' in checker.__file__)\n"
+        "try:\n    m.version('python-hcl2'); print('python-hcl2 present')\n"
+        "except m.PackageNotFoundError:\n    print('no python-hcl2')\n"
+    )
+    out = subprocess.run(
+        [str(checkov.parent / "python"), "-c", code], capture_output=True, text=True, check=True, cwd="/"
+    )
+    assert out.stdout.split("\n")[:4] == ["0.4.3", "{'a': ['b']}", "True", "no python-hcl2"]
+
+
+def test_builtin_check_still_fires_in_the_same_run(sample_results: Results) -> None:
+    assert (
+        sample_results[
+            ("terraform/modules/agents/main.tf", "module.agents.aws_bedrockagent_agent.router", "CKV_AWS_373")
+        ]
+        == "FAILED"
+    )
+
+
+def test_terraform_verdicts(sample_results: Results) -> None:
+    r = sample_results
+    expect(r, "terraform/main.tf", "aws_bedrock_provisioned_model_throughput.peak", {2, 3})
+    expect(r, "terraform/main.tf", 'aws_bedrockagent_prompt.triage["candidate"]', {3, 4, 5})
+    expect(r, "terraform/main.tf", 'aws_bedrockagent_prompt.triage["experiment"]', {6})
+    expect(r, "terraform/main.tf", 'aws_bedrockagent_prompt.triage["baseline"]', set())
+    expect(r, "terraform/main.tf", "aws_sfn_state_machine.nightly_summary", {1})
+    expect(r, "terraform/modules/knowledge/main.tf", "module.knowledge.aws_bedrockagent_data_source.manuals", {3, 4, 5})
+    expect(r, "terraform/clean/main.tf", "aws_bedrockagent_agent.faq", set())
+    # A model checkov could not render is UNKNOWN, never PASSED.
+    assert verdicts(r, "terraform/main.tf", "aws_bedrock_provisioned_model_throughput.tuned") == {}
+
+
+def test_plan_verdicts_depend_on_the_action(sample_results: Results) -> None:
+    plan = "terraform/plans/tfplan.json"
+    r = sample_results
+    expect(r, plan, "aws_bedrock_provisioned_model_throughput.peak", {2, 3})  # create on a Legacy model
+    expect(r, plan, "aws_bedrock_provisioned_model_throughput.existing", {3})  # no-op: CKV_BEDROCK_2 passes
+    expect(r, plan, "aws_sfn_state_machine.nightly_summary", {1})
+    assert verdicts(r, plan, "module.agents.aws_bedrockagent_agent.escalation") == {}  # known only at apply
+    assert verdicts(r, plan, "aws_bedrockagent_agent.legacy_helper") == {}  # being deleted: not in the plan's values
+
+
+def test_cloudformation_sam_and_cdk_verdicts(sample_results: Results) -> None:
+    r = sample_results
+    cfn = "cloudformation/support-agent.template"
+    expect(r, cfn, "AWS::Bedrock::Agent.SupportAgent", {3, 4, 5})
+    expect(r, cfn, "AWS::Bedrock::Prompt.SummaryPrompt", {1, 3})
+    expect(r, cfn, "AWS::Bedrock::Prompt.ClassifierPrompt", {6})
+    expect(r, cfn, "AWS::Bedrock::KnowledgeBase.Manuals", set())
+    expect(r, "cloudformation/analytics.template.json", "AWS::Lambda::Function.AnalyticsFunction", {1})
+    expect(r, "sam/template.yaml", "AWS::Serverless::Function.HealthFunction", set())
+    expect(r, "sam/template.yaml", "AWS::Serverless::Function.SummarizeFunction", {1})
+    assert verdicts(r, "sam/template.yaml", "AWS::Serverless::StateMachine.Pipeline") == {}  # definition in a file
+    out = "cdk/cdk.out"
+    expect(r, f"{out}/SupportStack.template.json", "AWS::Bedrock::Agent.SupportAgent", {3})  # Fn::Join of pseudo params
+    expect(r, f"{out}/SupportStack.template.json", "AWS::Lambda::Function.Summarizer60E14556", {1})
+    expect(r, f"{out}/SupportStackReportingA0D3EE31.nested.template.json", "AWS::Bedrock::Agent.ReportAgent", {6})
+    expect(r, f"{out}/assembly-Prod/ProdFaq3C0C0CB6.template.json", "AWS::Bedrock::Agent.FaqAgent", set())
+
+
+def test_skip_comments_and_check_selection(checkov: Path, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_bedrockagent_agent" "a" {\n'
+        "  # checkov:skip=CKV_BEDROCK_3:migration to Sonnet 4.6 tracked in PLAT-123\n"
+        '  agent_name       = "a"\n'
+        '  foundation_model = "anthropic.claude-sonnet-4-5-20250929-v1:0"\n'
+        "}\n"
+    )
+    results, _ = run_checkov(checkov, "-d", str(tmp_path), "--external-checks-dir", str(REPO / "policies"),
+                             "--framework", "terraform", "--check", "CKV_BEDROCK_*")  # fmt: skip
+    got = {cid: v for (_, _, cid), v in results.items()}
+    assert got["CKV_BEDROCK_3"] == "SKIPPED"
+    assert set(got) == {f"CKV_BEDROCK_{i}" for i in range(1, 7)}  # only ours: CKV_AWS_373 not run
+
+
+def test_external_checks_git(checkov: Path, tmp_path: Path) -> None:
+    """Mode 2: checkov clones the repository and loads policies/ from it."""
+    bare = tmp_path / "bedrock-lifecycle.git"
+    subprocess.run(["git", "clone", "--quiet", "--bare", str(REPO), str(bare)], check=True)
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "main.tf").write_text(
+        'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
+    )
+    results, _ = run_checkov(checkov, "-d", str(work), "--external-checks-git", f"file://{bare}//policies",
+                             "--framework", "terraform", "--check", "CKV_BEDROCK_1,CKV_AWS_373", cwd=tmp_path)  # fmt: skip
+    got = {cid: v for (_, _, cid), v in results.items()}
+    assert got == {"CKV_BEDROCK_1": "FAILED", "CKV_AWS_373": "FAILED"}
+
+
+def test_bootstrap_finds_checker_in_a_clone_without_installation() -> None:
+    """Without `checker` installed, the policies put their clone's root on sys.path."""
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import bedrock_lifecycle_bootstrap, checker; print(checker.__file__)"
+    out = subprocess.run([sys.executable, "-S", "-c", code, str(REPO / "policies")], capture_output=True, text=True,
+                         check=True, cwd="/")  # fmt: skip
+    assert out.stdout.strip() == str(REPO / "checker" / "__init__.py")
+
+
+def test_cli_and_checkov_agree_wherever_both_decide(sample_results: Results) -> None:
+    from datetime import date
+
+    from checker.feed import load_bundled_feed
+    from checker.model import State
+    from checker.pipeline import ScanSettings, scan
+
+    os.chdir(REPO)
+    result = scan(["sample_iac"], ScanSettings(as_of=date.fromisoformat(AS_OF), feed=load_bundled_feed()))
+    cli: dict[tuple[str, str], dict[str, Any]] = {}
+    for a in result.references:
+        r = a.reference
+        if r.attribute.startswith("Globals.") or r.resource.startswith("data."):
+            continue  # checkov's resource checks see neither SAM Globals nor data blocks
+        key = (r.location.file, r.resource)
+        entry = cli.setdefault(key, {"unresolved": False, "fired": set()})
+        entry["unresolved"] |= a.status.state is State.UNRESOLVED
+    for f in result.findings:
+        key = (f.reference.location.file, f.reference.resource)
+        if key in cli and not f.reference.attribute.startswith("Globals."):
+            cli[key]["fired"].add(f.rule_id)
+    compared = 0
+    for (file, resource, cid), verdict in sample_results.items():
+        if not cid.startswith("CKV_BEDROCK") or verdict == "SKIPPED":
+            continue
+        name = resource.split(".", 2)[-1] if resource.startswith("AWS::") else resource
+        entry = cli.get((f"sample_iac/{file}", name))
+        if entry is None:
+            continue
+        if cid in entry["fired"]:
+            assert verdict == "FAILED", (file, resource, cid)
+        elif not entry["unresolved"]:
+            assert verdict == "PASSED", (file, resource, cid)
+        compared += 1
+    assert compared >= 150

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Build (once) an isolated checkov environment with our checks installed
+the supported way, and print its checkov executable.
+
+checkov depends on bc-python-hcl2, which installs the same `hcl2` package as
+python-hcl2; the two must never share an environment.  So checkov gets its
+own virtualenv, and `checker` goes into it with `--no-deps`: checker's checkov
+adapter needs only what checkov already ships (PyYAML, jsonschema).
+
+    python tools/checkov_env.py            # prints .cache/checkov-3.3.30/bin/checkov
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHECKOV_VERSION = "3.3.30"
+CACHE = Path(os.environ.get("BEDROCK_LIFECYCLE_CACHE", ROOT / ".cache"))
+
+
+def _run(cmd: list[str]) -> None:
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({proc.returncode}):\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+
+
+def _source_hash() -> str:
+    h = hashlib.sha256()
+    for p in sorted([ROOT / "pyproject.toml", *(ROOT / "checker").rglob("*.py"), *(ROOT / "checker").rglob("*.json")]):
+        h.update(str(p.relative_to(ROOT)).encode())
+        h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def ensure_checkov() -> Path:
+    home = CACHE / f"checkov-{CHECKOV_VERSION}"
+    python = home / "bin" / "python"
+    CACHE.mkdir(parents=True, exist_ok=True)
+    with open(CACHE / "checkov-env.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (home / ".checkov-ready").exists():
+            _run([sys.executable, "-m", "venv", "--clear", str(home)])
+            _run(
+                [
+                    str(python),
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    f"checkov=={CHECKOV_VERSION}",
+                    "setuptools>=61",
+                    "wheel",
+                ]
+            )
+            (home / ".checkov-ready").write_text("ok\n")
+        stamp = home / ".checker-installed"
+        wanted = _source_hash()
+        if not stamp.exists() or stamp.read_text() != wanted:
+            # --no-deps: checkov's own hcl2 (bc-python-hcl2) must stay as it is.
+            _run(
+                [
+                    str(python),
+                    "-m",
+                    "pip",
+                    "install",
+                    "--quiet",
+                    "--no-deps",
+                    "--no-build-isolation",
+                    "--force-reinstall",
+                    str(ROOT),
+                ]
+            )
+            stamp.write_text(wanted)
+    return home / "bin" / "checkov"
+
+
+if __name__ == "__main__":
+    print(ensure_checkov())
