@@ -31,8 +31,14 @@ def checkov() -> Path:
 
 def run_checkov(checkov: Path, *args: str, cwd: Path | None = None) -> tuple[Results, list[dict[str, Any]]]:
     env = {**os.environ, "BEDROCK_LIFECYCLE_AS_OF": AS_OF, "LOG_LEVEL": "ERROR"}
-    proc = subprocess.run([str(checkov), *args, "-o", "json", "--skip-download"], capture_output=True, text=True,
-                          env=env, cwd=cwd or REPO, timeout=900)  # fmt: skip
+    proc = subprocess.run(
+        [str(checkov), *args, "-o", "json", "--skip-download"],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=cwd or REPO,
+        timeout=900,
+    )
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     doc = json.loads(proc.stdout)
     reports = doc if isinstance(doc, list) else [doc]
@@ -48,10 +54,18 @@ def run_checkov(checkov: Path, *args: str, cwd: Path | None = None) -> tuple[Res
 @pytest.fixture(scope="module")
 def sample_results(checkov: Path) -> Results:
     results, _ = run_checkov(
-        checkov, "-d", "sample_iac", "--external-checks-dir", "policies",
-        "--framework", "terraform", "terraform_plan", "cloudformation",
-        "--check", "CKV_BEDROCK_*,CKV_AWS_373",
-    )  # fmt: skip
+        checkov,
+        "-d",
+        "sample_iac",
+        "--external-checks-dir",
+        "policies",
+        "--framework",
+        "terraform",
+        "terraform_plan",
+        "cloudformation",
+        "--check",
+        "CKV_BEDROCK_*,CKV_AWS_373",
+    )
     return results
 
 
@@ -140,8 +154,17 @@ def test_skip_comments_and_check_selection(checkov: Path, tmp_path: Path) -> Non
         '  foundation_model = "anthropic.claude-sonnet-4-5-20250929-v1:0"\n'
         "}\n"
     )
-    results, _ = run_checkov(checkov, "-d", str(tmp_path), "--external-checks-dir", str(REPO / "policies"),
-                             "--framework", "terraform", "--check", "CKV_BEDROCK_*")  # fmt: skip
+    results, _ = run_checkov(
+        checkov,
+        "-d",
+        str(tmp_path),
+        "--external-checks-dir",
+        str(REPO / "policies"),
+        "--framework",
+        "terraform",
+        "--check",
+        "CKV_BEDROCK_*",
+    )
     got = {cid: v for (_, _, cid), v in results.items()}
     assert got["CKV_BEDROCK_3"] == "SKIPPED"
     assert set(got) == {f"CKV_BEDROCK_{i}" for i in range(1, 7)}  # only ours: CKV_AWS_373 not run
@@ -156,8 +179,18 @@ def test_external_checks_git(checkov: Path, tmp_path: Path) -> None:
     (work / "main.tf").write_text(
         'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
     )
-    results, _ = run_checkov(checkov, "-d", str(work), "--external-checks-git", f"file://{bare}//policies",
-                             "--framework", "terraform", "--check", "CKV_BEDROCK_1,CKV_AWS_373", cwd=tmp_path)  # fmt: skip
+    results, _ = run_checkov(
+        checkov,
+        "-d",
+        str(work),
+        "--external-checks-git",
+        f"file://{bare}//policies",
+        "--framework",
+        "terraform",
+        "--check",
+        "CKV_BEDROCK_1,CKV_AWS_373",
+        cwd=tmp_path,
+    )
     got = {cid: v for (_, _, cid), v in results.items()}
     assert got == {"CKV_BEDROCK_1": "FAILED", "CKV_AWS_373": "FAILED"}
 
@@ -165,8 +198,9 @@ def test_external_checks_git(checkov: Path, tmp_path: Path) -> None:
 def test_bootstrap_finds_checker_in_a_clone_without_installation() -> None:
     """Without `checker` installed, the policies put their clone's root on sys.path."""
     code = "import sys; sys.path.insert(0, sys.argv[1]); import bedrock_lifecycle_bootstrap, checker; print(checker.__file__)"
-    out = subprocess.run([sys.executable, "-S", "-c", code, str(REPO / "policies")], capture_output=True, text=True,
-                         check=True, cwd="/")  # fmt: skip
+    out = subprocess.run(
+        [sys.executable, "-S", "-c", code, str(REPO / "policies")], capture_output=True, text=True, check=True, cwd="/"
+    )
     assert out.stdout.strip() == str(REPO / "checker" / "__init__.py")
 
 
@@ -205,3 +239,47 @@ def test_cli_and_checkov_agree_wherever_both_decide(sample_results: Results) -> 
             assert verdict == "PASSED", (file, resource, cid)
         compared += 1
     assert compared >= 150
+
+
+def test_policies_folder_is_what_the_package_writes() -> None:
+    from checker.integrations.policy_files import policy_files
+
+    files = policy_files()
+    on_disk = {str(p.relative_to(REPO / "policies")): p.read_text() for p in (REPO / "policies").rglob("*.py")}
+    assert on_disk == files
+
+
+def test_convenience_command_runs_checkov_with_our_checks(checkov: Path, tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
+    )
+    cli = Path(sys.executable).parent / "bedrock-lifecycle"
+    proc = subprocess.run(
+        [
+            str(cli),
+            "checkov",
+            "--checkov",
+            str(checkov),
+            "--as-of",
+            AS_OF,
+            "--",
+            "-d",
+            str(tmp_path),
+            "--framework",
+            "terraform",
+            "--check",
+            "CKV_BEDROCK_1,CKV_BEDROCK_3,CKV_AWS_373",
+            "-o",
+            "json",
+            "--skip-download",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "BEDROCK_LIFECYCLE_CACHE": str(tmp_path / "cache")},
+    )
+    assert proc.returncode == 1, proc.stderr[-2000:]
+    results = json.loads(proc.stdout)["results"]
+    failed = sorted(c["check_id"] for c in results["failed_checks"])
+    passed = sorted(c["check_id"] for c in results["passed_checks"])
+    assert failed == ["CKV_AWS_373", "CKV_BEDROCK_1"] and passed == ["CKV_BEDROCK_3"]

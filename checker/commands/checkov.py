@@ -1,0 +1,80 @@
+"""`bedrock-lifecycle checkov -- ARGS`: run checkov with our checks and the
+same feed settings, without installing anything into checkov's environment.
+
+checkov must keep its own `hcl2` (bc-python-hcl2), so we never put this
+environment's site-packages on checkov's path.  Instead a shim folder holds
+only a link to the `checker` package, and goes on PYTHONPATH; the policy
+files come from the repository's `policies/` or are written from
+`checker.integrations.policy_files`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import checker
+
+
+def _find_checkov(explicit: str | None) -> str:
+    candidate = explicit or os.environ.get("BEDROCK_LIFECYCLE_CHECKOV") or shutil.which("checkov")
+    if not candidate:
+        raise SystemExit(
+            "bedrock-lifecycle: checkov not found. Install it in its own environment (for example "
+            "`pipx install checkov`) and put it on PATH, or pass --checkov PATH."
+        )
+    return candidate
+
+
+def _shim_and_policies() -> tuple[Path, Path]:
+    from checker.cache import default_cache_dir
+    from checker.integrations.policy_files import write_policy_dir
+
+    package = Path(checker.__file__).resolve().parent
+    base = Path(os.environ.get("BEDROCK_LIFECYCLE_CACHE", default_cache_dir())) / f"checkov-shim-{checker.__version__}"
+    shim = base / "path"
+    shim.mkdir(parents=True, exist_ok=True)
+    link = shim / "checker"
+    if not link.exists() or link.resolve() != package:
+        if link.is_symlink() or link.exists():
+            link.unlink()
+        link.symlink_to(package, target_is_directory=True)
+    repo_policies = package.parent / "policies"
+    if (repo_policies / "bedrock_lifecycle_bootstrap.py").is_file():
+        return shim, repo_policies
+    return shim, write_policy_dir(base / "policies")
+
+
+def run(args: argparse.Namespace) -> int:
+    exe = _find_checkov(args.checkov)
+    shim, policies = _shim_and_policies()
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(shim), env.get("PYTHONPATH", "")) if p)
+    if args.feed:
+        env["BEDROCK_LIFECYCLE_FEED"] = args.feed
+    if args.as_of:
+        env["BEDROCK_LIFECYCLE_AS_OF"] = args.as_of
+    if args.eol_window is not None:
+        env["BEDROCK_LIFECYCLE_EOL_WINDOW"] = str(args.eol_window)
+    passthrough = [a for a in args.checkov_args if a != "--"]
+    cmd = [exe, *passthrough, "--external-checks-dir", str(policies)]
+    return subprocess.call(cmd, env=env)
+
+
+def register(subparsers: Any) -> None:
+    p = subparsers.add_parser(
+        "checkov",
+        help="run checkov with the CKV_BEDROCK_* checks and these feed settings",
+        description="Everything after -- goes to checkov, e.g. "
+        "`bedrock-lifecycle checkov -- -d infra --check CKV_BEDROCK_*`.",
+    )
+    p.add_argument("--checkov", metavar="PATH", help="checkov executable (default: $BEDROCK_LIFECYCLE_CHECKOV or PATH)")
+    p.add_argument("--feed", metavar="FILE|URL", help="lifecycle feed (BEDROCK_LIFECYCLE_FEED)")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (BEDROCK_LIFECYCLE_AS_OF)")
+    p.add_argument("--eol-window", type=int, metavar="DAYS", help="CKV_BEDROCK_5 window (BEDROCK_LIFECYCLE_EOL_WINDOW)")
+    p.add_argument("checkov_args", nargs=argparse.REMAINDER, help="arguments for checkov, after --")
+    p.set_defaults(func=run)
