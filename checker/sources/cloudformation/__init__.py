@@ -29,14 +29,10 @@ from checker.sources.cloudformation.yaml_loader import (
     load_template_text,
 )
 from checker.sources.indirect import extract
+from checker.sources.prefilter import may_hold_models
 from checker.sources.values import Unknown, candidates
 from checker.util.textio import FileReadError, read_text
 
-_PROVIDERS = (
-    "ai21|amazon|anthropic|cohere|deepseek|google|luma|meta|minimax|mistral|moonshot|moonshotai|nvidia|openai"
-    "|qwen|stability|twelvelabs|writer|zai"
-)
-PREFILTER = re.compile(rf"bedrock|foundation-model|inference-profile|\b(?:{_PROVIDERS})\b", re.IGNORECASE)
 _NESTED = re.compile(r"AWS::CloudFormation::Stack")
 MAX_NESTING = 10
 
@@ -113,7 +109,7 @@ class TemplateScan:
             return
         if "Resources" not in text and "AWSTemplateFormatVersion" not in text:
             return
-        if self.options.prefilter and not self.chain[:-1] and not PREFILTER.search(text) and not _NESTED.search(text):
+        if self.options.prefilter and not self.chain[:-1] and not may_hold_models(text) and not _NESTED.search(text):
             return
         try:
             doc = load_template_text(text)

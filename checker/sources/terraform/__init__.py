@@ -16,11 +16,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from checker.catalog import AttributeSpec, specs_for
+from checker.catalog import AttributeSpec, resource_types, specs_for
 from checker.model import Location, Reference, ScanError, SourceResult, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
 from checker.sources import ScanOptions, Unit, display_path
 from checker.sources.indirect import extract
+from checker.sources.prefilter import may_hold_models
+from checker.sources.terraform.blocks import prune
 from checker.sources.terraform.evaluate import Evaluator, Scope, is_known, to_str
 from checker.sources.terraform.hclast import (
     Attribute,
@@ -37,14 +39,6 @@ from checker.sources.terraform.hclast import (
 from checker.sources.values import Unknown
 from checker.util.textio import FileReadError, read_text
 
-#: A unit none of whose files holds one of these can hold no model reference:
-#: every reference needs a Bedrock resource, action or ARN, or a model id,
-#: which starts with its provider's name.
-_PROVIDERS = (
-    "ai21|amazon|anthropic|cohere|deepseek|google|luma|meta|minimax|mistral|moonshot|moonshotai|nvidia|openai"
-    "|qwen|stability|twelvelabs|writer|zai"
-)
-PREFILTER = re.compile(rf"bedrock|foundation-model|inference-profile|\b(?:{_PROVIDERS})\b", re.IGNORECASE)
 _MODULE_SOURCE = re.compile(r'module\s+"[^"]*"\s*\{[^}]*?\bsource\s*=\s*"(\.{1,2}/[^"]*)"', re.DOTALL)
 
 #: Most instances one count/for_each may expand to; beyond that the value is
@@ -157,8 +151,12 @@ class UnitScan:
         md = ModuleDir(path)
         self.dirs[path] = md
         for f in _tf_files(path):
+            if not self.inside_roots(f):
+                continue  # a symlink out of the tree (discovery reports it); never read
             try:
                 text = read_text(f, self.options.max_file_bytes)
+                if self.options.prefilter and not f.endswith(".json"):
+                    text = prune(text, _block_matters)
                 md.files.append(parse_tf_json(text, f) if f.endswith(".json") else parse_hcl(text, f))
             except FileReadError as exc:
                 self.result.errors.append(ScanError(display_path(f), str(exc)))
@@ -180,6 +178,7 @@ class UnitScan:
             if n in listing:
                 names.append(os.path.join(d, n))
         names += [os.path.join(d, n) for n in listing if n.endswith((".auto.tfvars", ".auto.tfvars.json"))]
+        names = [n for n in names if self.inside_roots(n)]  # never follow a link out of the tree
         names += list(self.options.tf_var_files)
         inputs: dict[str, Input] = {}
         for path in names:
@@ -635,6 +634,20 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     return scan.result
 
 
+def _block_matters(block_type: str, labels: tuple[str, ...]) -> bool:
+    """Resources and data sources outside the catalog yield no reference and
+    no value known before apply; every other block may carry one."""
+    if block_type == "resource":
+        return bool(labels) and labels[0] in _RESOURCE_TYPES
+    if block_type == "data":
+        return bool(labels) and labels[0] in _DATA_TYPES
+    return True
+
+
+_RESOURCE_TYPES = frozenset(resource_types("terraform"))
+_DATA_TYPES = frozenset(resource_types("terraform_data"))
+
+
 def _provider_region(root: Instance) -> str | None:
     """The default `aws` provider's region, when it is known statically: the
     lifecycle can differ by region, and a bare model id is called there."""
@@ -660,9 +673,9 @@ def _may_hold_models(unit: Unit, options: ScanOptions) -> bool:
             return True
         if len(data) > options.max_file_bytes:
             return True  # let the scan report the size
-        if PREFILTER.search(data.decode("utf-8", "replace")):
+        if may_hold_models(data):
             return True
     return False
 
 
-__all__ = ["PREFILTER", "is_known", "plan_units", "scan_unit", "to_str"]
+__all__ = ["is_known", "plan_units", "scan_unit", "to_str"]

@@ -415,6 +415,10 @@ def parse_hcl(text: str, path: str) -> HclFile:
         tree = parses_to_tree(text)
     except UnexpectedToken as exc:
         tok = exc.token
+        if tok.type == "$END":
+            raise HclSyntaxError(
+                "unexpected end of file (an unclosed string, bracket or block?)", exc.line, exc.column
+            ) from None
         shown = str(tok).strip() or tok.type
         raise HclSyntaxError(f"unexpected {shown!r}", exc.line, exc.column) from None
     except UnexpectedCharacters as exc:

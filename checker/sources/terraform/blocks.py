@@ -1,0 +1,110 @@
+"""Blank out top-level blocks that cannot matter, before the slow parse.
+
+python-hcl2 parses about 0.1 MB/s, and a module that holds one Bedrock
+resource usually holds many S3 buckets, VPCs and security groups.  A
+`resource` or `data` block whose type is not in the catalog can produce no
+reference, and what it exports is unknown before apply anyway, so it is
+replaced by spaces (newlines kept, so every line and column stays where it
+was).  Variables, locals, modules, outputs and providers are always kept.
+
+The scanner tracks strings, interpolations, heredocs and comments; if it loses
+its way (unbalanced braces), it gives up and the whole text is parsed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+_HEADER = re.compile(r'(?:^|\n)[ \t]*([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*$')
+_LABEL = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
+_HEREDOC = re.compile(r"<<-?([A-Za-z][\w.-]*)[ \t]*\r?\n")
+
+
+def _block_spans(text: str) -> list[tuple[int, int, int]] | None:
+    """(header start, body open, body end) of each top-level block, or None
+    when the text does not balance."""
+    spans: list[tuple[int, int, int]] = []
+    stack: list[list[int]] = [[0]]  # code contexts hold [depth]; strings are marked by depth -1
+    i, n = 0, len(text)
+    block_open = -1
+    last_end = 0
+    while i < n:
+        c = text[i]
+        top = stack[-1]
+        if top[0] == -1:  # inside a quoted string
+            if c == "\\":
+                i += 2
+                continue
+            if c == '"':
+                stack.pop()
+            elif c in "$%" and text.startswith("{", i + 1):
+                if i + 2 < n and text[i - 1 : i] == c:
+                    i += 2  # $${ / %%{ escapes
+                    continue
+                stack.append([0])
+                i += 2
+                continue
+            elif c == "\n":
+                return None
+            i += 1
+            continue
+        if c == "#" or text.startswith("//", i):
+            j = text.find("\n", i)
+            i = n if j < 0 else j
+            continue
+        if text.startswith("/*", i):
+            j = text.find("*/", i + 2)
+            if j < 0:
+                return None
+            i = j + 2
+            continue
+        if c == '"':
+            stack.append([-1])
+        elif c == "<" and text.startswith("<<", i):
+            m = _HEREDOC.match(text, i)
+            if m:
+                end = re.compile(rf"^[ \t]*{re.escape(m.group(1))}[ \t]*\r?$", re.MULTILINE).search(text, m.end())
+                if end is None:
+                    return None
+                i = end.end()
+                continue
+        elif c == "{":
+            if len(stack) == 1 and top[0] == 0:
+                block_open = i
+            top[0] += 1
+        elif c == "}":
+            if top[0] == 0:
+                if len(stack) == 1:
+                    return None
+                stack.pop()  # end of an interpolation: back in the string
+            else:
+                top[0] -= 1
+                if len(stack) == 1 and top[0] == 0:
+                    header_start = text.rfind("\n", last_end, block_open) + 1
+                    spans.append((header_start, block_open, i + 1))
+                    last_end = i + 1
+        i += 1
+    return spans if len(stack) == 1 and stack[0][0] == 0 else None
+
+
+def prune(text: str, keep: Callable[[str, tuple[str, ...]], bool]) -> str:
+    """The text with every top-level block that `keep(type, labels)` rejects
+    turned into whitespace."""
+    spans = _block_spans(text)
+    if not spans:
+        return text
+    out: list[str] = []
+    pos = 0
+    for start, open_, end in spans:
+        m = _HEADER.search(text[start:open_].rstrip())
+        if m is None:
+            continue
+        labels = tuple(a or b for a, b in _LABEL.findall(m.group(2)))
+        if keep(m.group(1), labels):
+            continue
+        out.append(text[pos:start])
+        out.append("".join("\n" if ch == "\n" else " " for ch in text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)

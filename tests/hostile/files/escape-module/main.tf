@@ -1,0 +1,4 @@
+module "escape" {
+  source = "../../../../../../etc"
+  model  = "anthropic.claude-v2"
+}
