@@ -51,6 +51,7 @@ bench-large: $(STAMP_DEV)
 	$(BIN)/python bench/run.py --size large
 
 fuzz: $(STAMP_DEV)
+	$(BIN)/python -m pip install --quiet atheris
 	$(BIN)/python fuzz/run_all.py --seconds $${FUZZ_SECONDS:-60}
 
 clean:

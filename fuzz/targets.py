@@ -1,0 +1,79 @@
+"""What each fuzz harness feeds: the same entry points the scan uses, with the
+exceptions that are the documented way to refuse input.  Anything else
+escaping is a bug (the scan would turn it into an "internal error")."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import contextlib
+
+from checker.model import SourceResult
+from checker.modelid import looks_like_model_reference, parse_model_reference
+from checker.sources.cdk import construct_paths
+from checker.sources.cloudformation.yaml_loader import TemplateError, load_template_text
+from checker.sources.terraform.evaluate import Evaluator, Scope
+from checker.sources.terraform.hclast import Attribute, Block, HclSyntaxError, parse_hcl
+from checker.sources.terraform_plan import PlanReader
+from checker.sources.values import Unknown
+
+
+def modelid(text: str) -> None:
+    parse_model_reference(text)
+    looks_like_model_reference(text)
+
+
+def _empty_scope() -> Scope:
+    return Scope(
+        lambda n: Unknown(f"var.{n}"),
+        lambda n: Unknown(f"local.{n}"),
+        lambda *a: Unknown("data"),
+        lambda *a: Unknown("module"),
+    )
+
+
+def hcl(text: str) -> None:
+    try:
+        hf = parse_hcl(text, "fuzz.tf")
+    except (HclSyntaxError, RecursionError):
+        return
+    stack: list[Any] = list(hf.body)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Attribute):
+            Evaluator(_empty_scope()).eval(item.expr)
+        elif isinstance(item, Block):
+            stack.extend(item.body)
+
+
+def yaml_template(text: str) -> None:
+    with contextlib.suppress(TemplateError):
+        load_template_text(text)
+
+
+def plan(text: str) -> None:
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    if isinstance(doc, dict):
+        list(PlanReader("fuzz.json", text, doc).references(SourceResult()))
+
+
+def manifest(text: str) -> None:
+    try:
+        doc = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    if isinstance(doc, dict):
+        for artifact in (doc.get("artifacts") or {}).values() if isinstance(doc.get("artifacts"), dict) else []:
+            if isinstance(artifact, dict):
+                construct_paths(artifact)
+
+
+TARGETS = {"modelid": modelid, "hcl": hcl, "yaml": yaml_template, "plan": plan, "manifest": manifest}
