@@ -634,18 +634,21 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     return scan.result
 
 
-def _block_matters(block_type: str, labels: tuple[str, ...]) -> bool:
+def _block_matters(block_type: str, labels: tuple[str, ...], body: str) -> bool:
     """Resources and data sources outside the catalog yield no reference and
-    no value known before apply; every other block may carry one."""
-    if block_type == "resource":
-        return bool(labels) and labels[0] in _RESOURCE_TYPES
-    if block_type == "data":
-        return bool(labels) and labels[0] in _DATA_TYPES
-    return True
+    no value known before apply, nor do catalog ones that never mention the
+    attribute (or block) where the catalog says the model sits; every other
+    block (variables, locals, modules, outputs, providers) may carry one."""
+    if block_type not in ("resource", "data") or not labels:
+        return True
+    heads = _FIRST_SEGMENTS["terraform" if block_type == "resource" else "terraform_data"].get(labels[0])
+    return heads is not None and any(h in body for h in heads)
 
 
-_RESOURCE_TYPES = frozenset(resource_types("terraform"))
-_DATA_TYPES = frozenset(resource_types("terraform_data"))
+_FIRST_SEGMENTS = {
+    fw: {t: frozenset(spec.path[0] for spec in specs_for(fw, t)) for t in resource_types(fw)}
+    for fw in ("terraform", "terraform_data")
+}
 
 
 def _provider_region(root: Instance) -> str | None:

@@ -88,9 +88,9 @@ def _block_spans(text: str) -> list[tuple[int, int, int]] | None:
     return spans if len(stack) == 1 and stack[0][0] == 0 else None
 
 
-def prune(text: str, keep: Callable[[str, tuple[str, ...]], bool]) -> str:
-    """The text with every top-level block that `keep(type, labels)` rejects
-    turned into whitespace."""
+def prune(text: str, keep: Callable[[str, tuple[str, ...], str], bool]) -> str:
+    """The text with every top-level block that `keep(type, labels, body)`
+    rejects turned into whitespace."""
     spans = _block_spans(text)
     if not spans:
         return text
@@ -101,7 +101,7 @@ def prune(text: str, keep: Callable[[str, tuple[str, ...]], bool]) -> str:
         if m is None:
             continue
         labels = tuple(a or b for a, b in _LABEL.findall(m.group(2)))
-        if keep(m.group(1), labels):
+        if keep(m.group(1), labels, text[open_:end]):
             continue
         out.append(text[pos:start])
         out.append("".join("\n" if ch == "\n" else " " for ch in text[start:end]))
