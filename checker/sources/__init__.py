@@ -234,6 +234,13 @@ def group_nested_templates(units: list[Unit], options: ScanOptions) -> list[Unit
     children: dict[str, list[str]] = {}
     for key in templates:
         try:
+            with open(key, "rb") as fh:
+                data = fh.read(options.max_file_bytes + 1)
+        except OSError:
+            continue
+        if b"AWS::CloudFormation::Stack" not in data:
+            continue  # the cheap test first: most templates nest nothing
+        try:
             text = read_text(key, options.max_file_bytes)
         except FileReadError:
             continue
