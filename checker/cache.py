@@ -123,4 +123,4 @@ class ResultCache:
     def put(self, key: str, result: SourceResult) -> None:
         # A read-only or full cache directory must not fail the scan.
         with contextlib.suppress(OSError):
-            atomic_write_text(self._path(key), encode(result))
+            atomic_write_text(self._path(key), encode(result), durable=False)

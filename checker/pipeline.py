@@ -76,6 +76,22 @@ def scan_unit_safely(unit: Unit, options: ScanOptions) -> SourceResult:
         )
 
 
+def _may_matter(unit: Unit, options: ScanOptions) -> bool:
+    """The source's cheap first pass, when it has one; a unit that cannot hold
+    a model is neither parsed nor looked up in the cache."""
+    from importlib import import_module
+
+    from checker.sources import SOURCE_MODULES
+
+    check: Callable[[Unit, ScanOptions], bool] | None = getattr(
+        import_module(SOURCE_MODULES[unit.source]), "may_matter", None
+    )
+    try:
+        return check is None or check(unit, options)
+    except Exception:
+        return True
+
+
 def run_units(
     units: Sequence[Unit],
     options: ScanOptions,
@@ -91,6 +107,9 @@ def run_units(
     keys: list[str | None] = [None] * len(units)
     todo: list[int] = []
     for i, unit in enumerate(units):
+        if options.prefilter and not _may_matter(unit, options):
+            results[i] = SourceResult(files=list(unit.files))
+            continue
         if cache is not None:
             key = unit_key(unit.source, unit.key, unit.files, repr(options), cache_salt)
             keys[i] = key

@@ -486,5 +486,21 @@ def scan_template_file(
     return result
 
 
+def may_matter(unit: Unit, options: ScanOptions) -> bool:
+    """Cheap test on the raw bytes: a template that names no Bedrock resource,
+    model or nested stack cannot produce a reference."""
+    for f in unit.files:
+        try:
+            with open(f, "rb") as fh:
+                data = fh.read(options.max_file_bytes + 1)
+        except OSError:
+            return True
+        if len(data) > options.max_file_bytes or b"\x00" in data[:2] or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            return True  # let the scan report size, or decode UTF-16
+        if may_hold_models(data) or b"AWS::CloudFormation::Stack" in data:
+            return True
+    return False
+
+
 def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     return scan_template_file(unit.key, options, result=SourceResult(files=list(unit.files)))

@@ -614,6 +614,12 @@ def _block_value(inst: Instance, b: Block, each: tuple[Any, Any] | None, idx: An
     return out
 
 
+def may_matter(unit: Unit, options: ScanOptions) -> bool:
+    """The first pass, exposed so the pipeline can skip a unit (and its cache
+    lookup) without parsing."""
+    return _may_hold_models(unit, options)
+
+
 def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     if options.prefilter and not _may_hold_models(unit, options):
         return SourceResult(files=list(unit.files))
@@ -685,4 +691,4 @@ def _may_hold_models(unit: Unit, options: ScanOptions) -> bool:
     return False
 
 
-__all__ = ["is_known", "plan_units", "scan_unit", "to_str"]
+__all__ = ["is_known", "may_matter", "plan_units", "scan_unit", "to_str"]
