@@ -107,6 +107,13 @@ def _is_within(path: str, roots: Iterable[str]) -> bool:
     return any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in roots)
 
 
+def inside(path: str, real_roots: Iterable[str]) -> bool:
+    """Whether `path`, every symlink resolved, is at or below one of the
+    roots (given as real paths).  Every path taken from file contents (module
+    sources, TemplateURL, manifest entries) goes through here before it is read."""
+    return _is_within(os.path.realpath(path), real_roots)
+
+
 def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
     """Every regular file under `paths`, never leaving the real roots.
 

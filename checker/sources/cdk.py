@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 from checker.model import ScanError, SourceResult
-from checker.sources import ScanOptions, Unit, display_path
+from checker.sources import ScanOptions, Unit, display_path, inside
 from checker.sources.cloudformation import scan_template_file
 from checker.util.textio import FileReadError, read_text
 
@@ -23,8 +23,7 @@ MAX_ASSEMBLY_DEPTH = 10
 
 
 def _inside(path: str, root: str) -> bool:
-    real, base = os.path.realpath(path), os.path.realpath(root)
-    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+    return inside(path, [os.path.realpath(root)])
 
 
 def construct_paths(artifact: dict[str, Any]) -> dict[str, str]:

@@ -19,7 +19,7 @@ from typing import Any
 from checker.catalog import AttributeSpec, specs_for
 from checker.model import Location, Reference, ScanError, SourceResult, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
-from checker.sources import ScanOptions, Unit, display_path
+from checker.sources import ScanOptions, Unit, display_path, inside
 from checker.sources.cloudformation.intrinsics import Resolver, intrinsic_name
 from checker.sources.cloudformation.yaml_loader import (
     LDict,
@@ -309,8 +309,7 @@ class TemplateScan:
             yield ref(Usage.STATE_MACHINE, found, f"Properties.DefinitionUri({uri}).{sub}", loc)
 
     def _inside(self, target: str) -> bool:
-        real = os.path.realpath(target)
-        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self.roots)
+        return inside(target, self.roots)
 
     def _nested(self, lid: str, body: dict[str, Any]) -> None:
         props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}

@@ -19,7 +19,7 @@ from typing import Any
 from checker.catalog import AttributeSpec, resource_types, specs_for
 from checker.model import Location, Reference, ScanError, SourceResult, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
-from checker.sources import ScanOptions, Unit, display_path
+from checker.sources import ScanOptions, Unit, display_path, inside
 from checker.sources.indirect import extract
 from checker.sources.prefilter import may_hold_models
 from checker.sources.terraform.blocks import prune
@@ -217,8 +217,7 @@ class UnitScan:
         return out
 
     def inside_roots(self, path: str) -> bool:
-        real = os.path.realpath(path)
-        return any(real == r or real.startswith(r.rstrip(os.sep) + os.sep) for r in self.roots)
+        return inside(path, self.roots)
 
 
 class Instance:
