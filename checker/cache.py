@@ -55,6 +55,24 @@ def unit_key(source: str, key: str, files: tuple[str, ...], options_repr: str, s
     return h.hexdigest()
 
 
+def tree_key(files: list[str], extra_files: tuple[str, ...], settings_repr: str, salt: str) -> str | None:
+    """Key of a whole scan from every file's path, size and modification time
+    (as make and git trust them): an unchanged tree is not even read again.
+    Any change falls back to the per-unit content hashes.  None when a file
+    cannot be stat'ed."""
+    h = hashlib.sha256()
+    for part in (str(CACHE_FORMAT), __version__, salt, settings_repr):
+        h.update(part.encode())
+        h.update(b"\0")
+    for f in sorted(files) + sorted(extra_files):
+        try:
+            st = os.stat(f)
+        except OSError:
+            return None
+        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return "tree-" + h.hexdigest()
+
+
 def _ref_to_json(r: Reference) -> dict[str, Any]:
     d = asdict(r)
     d["usage"] = r.usage.value

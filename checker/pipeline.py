@@ -17,7 +17,7 @@ from datetime import date
 
 from checker import __version__
 from checker.baseline import apply_baseline
-from checker.cache import ResultCache, unit_key
+from checker.cache import ResultCache, tree_key, unit_key
 from checker.feed.model import Feed
 from checker.model import (
     AssessedReference,
@@ -29,7 +29,7 @@ from checker.model import (
     SourceResult,
 )
 from checker.rules import ALL_RULES, RuleContext, evaluate, findings_for
-from checker.sources import ScanOptions, Unit, discover, display_path, scanner_for
+from checker.sources import ScanOptions, Unit, display_path, plan, scanner_for, walk
 from checker.suppressions import Suppressor
 
 #: Below this many units a process pool costs more than it saves.
@@ -200,14 +200,31 @@ def scan(
         from dataclasses import replace
 
         options = replace(options, roots=tuple(os.path.realpath(p) for p in paths))
-    disc = discover(paths, options)
-    units = disc.units
-    if settings.skip_paths:
-        units = [u for u in units if not _skipped(u.key, settings.skip_paths)]
+    walk_errors: list[ScanError] = []
+    files = walk(paths, walk_errors)
     cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
-    results = run_units(units, options, settings.jobs, on_progress, cache, settings.feed.fingerprint)
+    salt = settings.feed.fingerprint
+    whole = None
+    cached = None
+    if cache is not None:
+        extra = (*options.tf_var_files, *options.cfn_parameter_files)
+        whole = tree_key(files, extra, repr((options, settings.skip_paths)), salt)
+        cached = cache.get(whole) if whole else None
+    if cached is not None:
+        results = [cached]
+    else:
+        units = plan(files, options)
+        if settings.skip_paths:
+            units = [u for u in units if not _skipped(u.key, settings.skip_paths)]
+        results = run_units(units, options, settings.jobs, on_progress, cache, salt)
+        internal = any(e.kind == "internal" for res in results for e in res.errors)
+        if cache is not None and whole is not None and not internal:
+            combined = SourceResult()
+            for res in results:
+                combined.extend(res)
+            cache.put(whole, combined)
     refs: list[Reference] = []
-    errors: list[ScanError] = list(disc.errors)
+    errors: list[ScanError] = list(walk_errors)
     for res in results:
         refs.extend(res.references)
         errors.extend(res.errors)
@@ -228,7 +245,7 @@ def scan(
         feed_origin=settings.feed.origin,
         fail_on=settings.fail_on,
         eol_window_days=settings.eol_window_days,
-        files_scanned=disc.files_seen,
+        files_scanned=len(files),
         roots=tuple(display_path(p) for p in paths),
         tool_version=__version__,
     )

@@ -273,3 +273,26 @@ def test_pyproject_config(tmp_path: Path) -> None:
     (tmp_path / ".git").mkdir()
     cfg = load_config(start=tmp_path)
     assert cfg.get("fail_on") == "warning" and cfg.path and cfg.path.endswith("pyproject.toml")
+
+
+def test_cache_reuses_unchanged_trees_and_notices_changes(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    tf = write(
+        repo / "main.tf", 'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
+    )
+    write(
+        repo / "t.yaml",
+        "Resources:\n  B:\n    Type: AWS::Bedrock::Agent\n    Properties: {FoundationModel: amazon.nova-pro-v1:0}\n",
+    )
+    cache = tmp_path / "cache"
+    settings = ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), cache_dir=str(cache))
+    cold = scan([str(repo)], settings)
+    entries = sorted(p.name for p in cache.rglob("*.json"))
+    assert any(e.startswith("tree-") for e in entries) and len(entries) >= 3
+    warm = scan([str(repo)], settings)
+    assert [a.reference for a in warm.references] == [a.reference for a in cold.references]
+    assert [f.rule_id for f in warm.findings] == [f.rule_id for f in cold.findings] == ["CKV_BEDROCK_1"]
+    tf.write_text(tf.read_text().replace("anthropic.claude-v2", "anthropic.claude-v2:1"))
+    os.utime(tf, ns=(1, 1))  # even with an old timestamp, the size changed
+    changed = scan([str(repo)], settings)
+    assert {a.reference.raw for a in changed.references} == {"anthropic.claude-v2:1", "amazon.nova-pro-v1:0"}

@@ -211,6 +211,13 @@ def discover(paths: Iterable[str], options: ScanOptions | None = None) -> Discov
     disc = Discovery()
     files = walk(paths, disc.errors)
     disc.files_seen = len(files)
+    disc.units = plan(files, options)
+    return disc
+
+
+def plan(files: list[str], options: ScanOptions | None = None) -> list[Unit]:
+    """Group walked files into units (by content where names do not say)."""
+    disc = Discovery()
     assemblies = _cdk_assembly_dirs(files)
     tf_dirs: dict[str, list[str]] = {}
     for f in files:
@@ -227,7 +234,7 @@ def discover(paths: Iterable[str], options: ScanOptions | None = None) -> Discov
     disc.units.extend(terraform_units(tf_dirs, options or ScanOptions()))
     for a in sorted(assemblies):
         disc.units.append(Unit("cdk", a, (os.path.join(a, "manifest.json"),)))
-    return disc
+    return disc.units
 
 
 def group_nested_templates(units: list[Unit], options: ScanOptions) -> list[Unit]:
