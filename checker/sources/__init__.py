@@ -130,17 +130,22 @@ def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
         if os.path.isfile(given):
             out.append(given)
             continue
-        visited: set[str] = set()
+        visited: set[tuple[int, int]] = set()
         stack = [given]
         while stack:
             d = stack.pop()
-            real = os.path.realpath(d)
-            if real in visited:
+            try:
+                st = os.stat(d)
+            except OSError as exc:
+                errors.append(ScanError(display_path(d), f"cannot stat: {exc.strerror or exc}"))
+                continue
+            if (st.st_dev, st.st_ino) in visited:  # a bind mount or similar: each directory once
                 errors.append(ScanError(display_path(d), "symlink loop: directory already visited, not followed"))
                 continue
-            visited.add(real)
+            visited.add((st.st_dev, st.st_ino))
             try:
-                entries = sorted(os.scandir(d), key=lambda e: e.name)
+                with os.scandir(d) as it:
+                    entries = list(it)
             except OSError as exc:
                 errors.append(ScanError(display_path(d), f"cannot list directory: {exc.strerror or exc}"))
                 continue
@@ -161,7 +166,7 @@ def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
                             # The target is inside a scanned root, so it is read
                             # at its real place; following the link would scan it
                             # twice, or forever when it points at an ancestor.
-                            if _is_within(real, [target]):
+                            if _is_within(os.path.realpath(d), [target]):
                                 errors.append(ScanError(display_path(e.path), "symlink loop, not followed"))
                             continue
                         out.append(e.path)
@@ -172,7 +177,10 @@ def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
                         out.append(e.path)
                 except OSError as exc:
                     errors.append(ScanError(display_path(e.path), f"cannot stat: {exc.strerror or exc}"))
-            stack.extend(reversed(subdirs))
+            stack.extend(subdirs)
+    # One sort at the end instead of one per directory: the order is the
+    # same for every run, at a fraction of the cost on large trees.
+    out.sort()
     return out
 
 
