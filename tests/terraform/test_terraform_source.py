@@ -522,3 +522,16 @@ def test_prefilter_changes_no_result(root: str, tmp_path: Path) -> None:
     assert [a.reference for a in on.references] == [a.reference for a in off.references]
     assert [(f.rule_id, f.reference) for f in on.findings] == [(f.rule_id, f.reference) for f in off.findings]
     assert len(on.references) > 0
+
+
+def test_our_environment_has_python_hcl2_8_and_not_checkovs_fork() -> None:
+    """The dependency trap, our side: python-hcl2 8.x here, bc-python-hcl2 never
+    (checkov's side is tested in tests/checkov)."""
+    import importlib.metadata as md
+
+    import hcl2
+
+    assert md.version("python-hcl2").startswith("8.")
+    with pytest.raises(md.PackageNotFoundError):
+        md.version("bc-python-hcl2")
+    assert hcl2.loads('a = "b"\n')["a"] == '"b"'  # python-hcl2 8 keeps quotes; bc's fork returns ['b']
