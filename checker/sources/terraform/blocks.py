@@ -4,8 +4,9 @@ python-hcl2 parses about 0.1 MB/s, and a module that holds one Bedrock
 resource usually holds many S3 buckets, VPCs and security groups.  A
 `resource` or `data` block whose type is not in the catalog can produce no
 reference, and what it exports is unknown before apply anyway, so it is
-replaced by spaces (newlines kept, so every line and column stays where it
-was).  Variables, locals, modules, outputs and providers are always kept.
+replaced by a comment holding its newlines (so every later line stays where it
+was, and the parser reads one token instead of the block).  Variables, locals,
+modules, outputs and providers are always kept.
 
 The scanner tracks strings, interpolations, heredocs and comments; if it loses
 its way (unbalanced braces), it gives up and the whole text is parsed.
@@ -21,17 +22,30 @@ _LABEL = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
 _HEREDOC = re.compile(r"<<-?([A-Za-z][\w.-]*)[ \t]*\r?\n")
 
 
+_CODE_STOP = re.compile(r'["#/<{}]')
+_STRING_STOP = re.compile(r'[\\"$%\n]')
+
+
 def _block_spans(text: str) -> list[tuple[int, int, int]] | None:
     """(header start, body open, body end) of each top-level block, or None
-    when the text does not balance."""
+    when the text does not balance.
+
+    The scanner jumps from one character that can change its state to the
+    next (a regex search), so it runs at C speed over the ordinary text that
+    makes up most of a file."""
     spans: list[tuple[int, int, int]] = []
     stack: list[list[int]] = [[0]]  # code contexts hold [depth]; strings are marked by depth -1
     i, n = 0, len(text)
     block_open = -1
     last_end = 0
-    while i < n:
-        c = text[i]
+    code_stop, string_stop = _CODE_STOP.search, _STRING_STOP.search
+    while True:
         top = stack[-1]
+        m = (string_stop if top[0] == -1 else code_stop)(text, i)
+        if m is None:
+            break
+        i = m.start()
+        c = text[i]
         if top[0] == -1:  # inside a quoted string
             if c == "\\":
                 i += 2
@@ -39,7 +53,7 @@ def _block_spans(text: str) -> list[tuple[int, int, int]] | None:
             if c == '"':
                 stack.pop()
             elif c in "$%" and text.startswith("{", i + 1):
-                if i + 2 < n and text[i - 1 : i] == c:
+                if text[i - 1 : i] == c:
                     i += 2  # $${ / %%{ escapes
                     continue
                 stack.append([0])
@@ -53,18 +67,19 @@ def _block_spans(text: str) -> list[tuple[int, int, int]] | None:
             j = text.find("\n", i)
             i = n if j < 0 else j
             continue
-        if text.startswith("/*", i):
-            j = text.find("*/", i + 2)
-            if j < 0:
-                return None
-            i = j + 2
-            continue
-        if c == '"':
+        if c == "/":
+            if text.startswith("/*", i):
+                j = text.find("*/", i + 2)
+                if j < 0:
+                    return None
+                i = j + 2
+                continue
+        elif c == '"':
             stack.append([-1])
-        elif c == "<" and text.startswith("<<", i):
-            m = _HEREDOC.match(text, i)
-            if m:
-                end = re.compile(rf"^[ \t]*{re.escape(m.group(1))}[ \t]*\r?$", re.MULTILINE).search(text, m.end())
+        elif c == "<":
+            hm = _HEREDOC.match(text, i) if text.startswith("<<", i) else None
+            if hm:
+                end = re.compile(rf"^[ \t]*{re.escape(hm.group(1))}[ \t]*\r?$", re.MULTILINE).search(text, hm.end())
                 if end is None:
                     return None
                 i = end.end()
@@ -104,7 +119,9 @@ def prune(text: str, keep: Callable[[str, tuple[str, ...], str], bool]) -> str:
         if keep(m.group(1), labels, text[open_:end]):
             continue
         out.append(text[pos:start])
-        out.append("".join("\n" if ch == "\n" else " " for ch in text[start:end]))
+        # One multi-line comment holding the block's newlines: lines stay
+        # where they were, and the parser sees one token, not one per line.
+        out.append("/*" + "\n" * text.count("\n", start, end) + "*/")
         pos = end
     out.append(text[pos:])
     return "".join(out)
