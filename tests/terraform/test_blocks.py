@@ -115,3 +115,19 @@ def test_pruning_never_changes_what_the_parser_sees_in_kept_blocks(picks: list[i
     text = "".join(SNIPPETS[k].format(i=n) for n, k in enumerate(picks))
     kept = [b for b in shape(text) if b[1][:1] != ("aws_s3_bucket",)]
     assert shape(prune(text, drop_buckets)) == kept
+
+
+def test_the_parse_memo_shares_trees_between_identical_texts_and_stays_bounded() -> None:
+    from checker.sources.terraform.hclast import _ParseMemo
+
+    text = 'variable "model" {\n  default = "anthropic.claude-v2"\n}\n'
+    a, b = parse_hcl(text, "one/variables.tf"), parse_hcl(text, "two/variables.tf")
+    assert (a.path, b.path) == ("one/variables.tf", "two/variables.tf")
+    assert a.body is b.body  # parsed once
+    memo = _ParseMemo(budget=160)
+    for i in range(20):
+        memo.put(f"text {i:02d}".ljust(10, "x"), ())
+    assert memo.used == 160 and len(memo.items) == 16
+    assert memo.get("text 03xxx") is None and memo.get("text 04xxx") == ()
+    memo.put("y" * 11, ())  # longer than a sixteenth of the budget: not kept
+    assert memo.get("y" * 11) is None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -407,7 +408,50 @@ def _split_interpolations(content: str, line: int, parse: Any) -> list[str | Exp
         i = k
 
 
+class _ParseMemo:
+    """Parsed bodies of recent texts, by content, within one process.
+
+    The same text is parsed again and again in a monorepo: a shared module
+    directory is part of the unit of every root that calls it, and
+    `versions.tf`, `providers.tf` and copied modules repeat across roots.
+    Syntax trees are immutable, so one parse can serve every copy.  The memo
+    is bounded by the total length of the texts it keeps (the trees take a
+    small multiple of that), oldest dropped first."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.used = 0
+        self.items: OrderedDict[str, Body] = OrderedDict()
+
+    def get(self, text: str) -> Body | None:
+        body = self.items.get(text)
+        if body is not None:
+            self.items.move_to_end(text)
+        return body
+
+    def put(self, text: str, body: Body) -> None:
+        if len(text) > self.budget // 16 or text in self.items:
+            return
+        self.items[text] = body
+        self.used += len(text)
+        while self.used > self.budget:
+            old, _ = self.items.popitem(last=False)
+            self.used -= len(old)
+
+
+_MEMO = _ParseMemo(2 * 1024 * 1024)
+
+
 def parse_hcl(text: str, path: str) -> HclFile:
+    body = _MEMO.get(text)
+    if body is not None:
+        return HclFile(path, body)
+    parsed = _parse_hcl(text, path)
+    _MEMO.put(text, parsed.body)
+    return parsed
+
+
+def _parse_hcl(text: str, path: str) -> HclFile:
     from hcl2.api import parses_to_tree
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
