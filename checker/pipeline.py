@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
 
 from checker import __version__
 from checker.baseline import apply_baseline
@@ -29,7 +30,18 @@ from checker.model import (
     SourceResult,
 )
 from checker.rules import ALL_RULES, RuleContext, evaluate, findings_for
-from checker.sources import ScanOptions, Unit, display_path, plan, scanner_for, walk
+from checker.sources import (
+    PROBE_PARALLEL_THRESHOLD,
+    LazyPool,
+    ScanOptions,
+    Unit,
+    display_path,
+    plan,
+    probe_all,
+    scanner_for,
+    survey,
+    walk,
+)
 from checker.suppressions import Suppressor
 
 #: Below this many units a process pool costs more than it saves.
@@ -76,22 +88,6 @@ def scan_unit_safely(unit: Unit, options: ScanOptions) -> SourceResult:
         )
 
 
-def _may_matter(unit: Unit, options: ScanOptions) -> bool:
-    """The source's cheap first pass, when it has one; a unit that cannot hold
-    a model is neither parsed nor looked up in the cache."""
-    from importlib import import_module
-
-    from checker.sources import SOURCE_MODULES
-
-    check: Callable[[Unit, ScanOptions], bool] | None = getattr(
-        import_module(SOURCE_MODULES[unit.source]), "may_matter", None
-    )
-    try:
-        return check is None or check(unit, options)
-    except Exception:
-        return True
-
-
 def run_units(
     units: Sequence[Unit],
     options: ScanOptions,
@@ -99,6 +95,7 @@ def run_units(
     on_progress: Callable[[int, int], None] | None = None,
     cache: ResultCache | None = None,
     cache_salt: str = "",
+    pools: LazyPool | None = None,
 ) -> list[SourceResult]:
     """Scan units, in parallel when worthwhile; results keep the units' order
     so that output is deterministic whatever the scheduling.  With a cache,
@@ -107,7 +104,7 @@ def run_units(
     keys: list[str | None] = [None] * len(units)
     todo: list[int] = []
     for i, unit in enumerate(units):
-        if options.prefilter and not _may_matter(unit, options):
+        if options.prefilter and not unit.matters:
             results[i] = SourceResult(files=list(unit.files))
             continue
         if cache is not None:
@@ -121,13 +118,18 @@ def run_units(
     workers = jobs or (os.cpu_count() or 1)
     done = len(units) - len(todo)
     fresh: Iterator[SourceResult]
+    own = None
     if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
         fresh = (scan_unit_safely(units[i], options) for i in todo)
-        pool = None
     else:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        chunk = max(1, len(todo) // (workers * 8))
-        fresh = pool.map(scan_unit_safely, [units[i] for i in todo], [options] * len(todo), chunksize=chunk)
+        pool = pools.get() if pools is not None else None
+        if pool is None:
+            pool = own = ProcessPoolExecutor(max_workers=workers)
+        # Small chunks: a few units (a big root module) can cost as much as
+        # thousands of others, and the last chunk should not keep one worker
+        # busy while the other waits.
+        chunk = max(1, min(16, len(todo) // (workers * 16)))
+        fresh = pool.map(scan_unit_safely, [units[i] for i in todo], repeat(options), chunksize=chunk)
     try:
         for i, res in zip(todo, fresh, strict=True):
             results[i] = res
@@ -138,8 +140,8 @@ def run_units(
             if on_progress:
                 on_progress(done, len(units))
     finally:
-        if pool is not None:
-            pool.shutdown()
+        if own is not None:
+            own.shutdown()
     return [r if r is not None else SourceResult() for r in results]
 
 
@@ -200,8 +202,29 @@ def scan(
         from dataclasses import replace
 
         options = replace(options, roots=tuple(os.path.realpath(p) for p in paths))
-    walk_errors: list[ScanError] = []
-    files = walk(paths, walk_errors)
+    pools = LazyPool(settings.jobs)
+    try:
+        return _scan(paths, settings, options, pools, on_progress)
+    finally:
+        pools.close()
+
+
+def _scan(
+    paths: Sequence[str],
+    settings: ScanSettings,
+    options: ScanOptions,
+    pools: LazyPool,
+    on_progress: Callable[[int, int], None] | None,
+) -> ScanResult:
+    if settings.cache_dir:
+        # An unchanged tree is recognised from the walk alone (sizes and
+        # mtimes), so the cached scan reads no file at all.
+        walk_errors: list[ScanError] = []
+        files = walk(paths, walk_errors)
+        probes = None
+    else:
+        found = survey(paths, options, pools)
+        files, probes, walk_errors = found.files, found.probes, found.errors
     cache = ResultCache(settings.cache_dir) if settings.cache_dir else None
     salt = settings.feed.fingerprint
     whole = None
@@ -213,10 +236,12 @@ def scan(
     if cached is not None:
         results = [cached]
     else:
-        units = plan(files, options)
+        if probes is None:
+            probes = probe_all(files, options, pools.get() if len(files) >= PROBE_PARALLEL_THRESHOLD else None)
+        units = plan(files, options, probes)
         if settings.skip_paths:
             units = [u for u in units if not _skipped(u.key, settings.skip_paths)]
-        results = run_units(units, options, settings.jobs, on_progress, cache, salt)
+        results = run_units(units, options, settings.jobs, on_progress, cache, salt, pools)
         internal = any(e.kind == "internal" for res in results for e in res.errors)
         if cache is not None and whole is not None and not internal:
             combined = SourceResult()

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from importlib import import_module
+from itertools import repeat
 from pathlib import Path
 
 from checker.model import ScanError, SourceResult
+from checker.sources.prefilter import Probe
 from checker.util.textio import DEFAULT_MAX_FILE_BYTES
 
 #: Directories that never hold the user's own IaC: provider binaries, vendored
@@ -66,6 +69,9 @@ class Unit:
     key: str
     files: tuple[str, ...]
     root: str = "."
+    #: False when the first pass showed that no file of the unit can hold a
+    #: model: the unit is then neither parsed nor looked up in the cache.
+    matters: bool = True
 
 
 @dataclass
@@ -114,6 +120,65 @@ def inside(path: str, real_roots: Iterable[str]) -> bool:
     return _is_within(os.path.realpath(path), real_roots)
 
 
+def _list_dir(
+    d: str, roots: list[str], errors: list[ScanError], out: list[str], visited: set[tuple[int, int]]
+) -> list[str]:
+    """Add the files of one directory to `out` and return its subdirectories
+    to visit; symlinks are judged here, once, for every walk."""
+    try:
+        st = os.stat(d)
+    except OSError as exc:
+        errors.append(ScanError(display_path(d), f"cannot stat: {exc.strerror or exc}"))
+        return []
+    if (st.st_dev, st.st_ino) in visited:  # a bind mount or similar: each directory once
+        errors.append(ScanError(display_path(d), "symlink loop: directory already visited, not followed"))
+        return []
+    visited.add((st.st_dev, st.st_ino))
+    try:
+        with os.scandir(d) as it:
+            entries = list(it)
+    except OSError as exc:
+        errors.append(ScanError(display_path(d), f"cannot list directory: {exc.strerror or exc}"))
+        return []
+    subdirs = []
+    for e in entries:
+        try:
+            if e.is_symlink():
+                target = os.path.realpath(e.path)
+                if not os.path.exists(target):
+                    errors.append(ScanError(display_path(e.path), "broken symlink, not followed"))
+                    continue
+                if not _is_within(target, roots):
+                    errors.append(
+                        ScanError(display_path(e.path), "symlink points outside the scanned tree, not followed")
+                    )
+                    continue
+                if os.path.isdir(target):
+                    # The target is inside a scanned root, so it is read
+                    # at its real place; following the link would scan it
+                    # twice, or forever when it points at an ancestor.
+                    if _is_within(os.path.realpath(d), [target]):
+                        errors.append(ScanError(display_path(e.path), "symlink loop, not followed"))
+                    continue
+                out.append(e.path)
+            elif e.is_dir(follow_symlinks=False):
+                if e.name not in SKIP_DIRS:
+                    subdirs.append(e.path)
+            elif e.is_file(follow_symlinks=False):
+                out.append(e.path)
+        except OSError as exc:
+            errors.append(ScanError(display_path(e.path), f"cannot stat: {exc.strerror or exc}"))
+    return subdirs
+
+
+def _walk_tree(
+    top: str, roots: list[str], errors: list[ScanError], out: list[str], visited: set[tuple[int, int]]
+) -> None:
+    stack = [top]
+    while stack:
+        stack.extend(_list_dir(stack.pop(), roots, errors, out, visited))
+
+
 def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
     """Every regular file under `paths`, never leaving the real roots.
 
@@ -130,88 +195,120 @@ def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
         if os.path.isfile(given):
             out.append(given)
             continue
-        visited: set[tuple[int, int]] = set()
-        stack = [given]
-        while stack:
-            d = stack.pop()
-            try:
-                st = os.stat(d)
-            except OSError as exc:
-                errors.append(ScanError(display_path(d), f"cannot stat: {exc.strerror or exc}"))
-                continue
-            if (st.st_dev, st.st_ino) in visited:  # a bind mount or similar: each directory once
-                errors.append(ScanError(display_path(d), "symlink loop: directory already visited, not followed"))
-                continue
-            visited.add((st.st_dev, st.st_ino))
-            try:
-                with os.scandir(d) as it:
-                    entries = list(it)
-            except OSError as exc:
-                errors.append(ScanError(display_path(d), f"cannot list directory: {exc.strerror or exc}"))
-                continue
-            subdirs = []
-            for e in entries:
-                try:
-                    if e.is_symlink():
-                        target = os.path.realpath(e.path)
-                        if not os.path.exists(target):
-                            errors.append(ScanError(display_path(e.path), "broken symlink, not followed"))
-                            continue
-                        if not _is_within(target, roots):
-                            errors.append(
-                                ScanError(display_path(e.path), "symlink points outside the scanned tree, not followed")
-                            )
-                            continue
-                        if os.path.isdir(target):
-                            # The target is inside a scanned root, so it is read
-                            # at its real place; following the link would scan it
-                            # twice, or forever when it points at an ancestor.
-                            if _is_within(os.path.realpath(d), [target]):
-                                errors.append(ScanError(display_path(e.path), "symlink loop, not followed"))
-                            continue
-                        out.append(e.path)
-                    elif e.is_dir(follow_symlinks=False):
-                        if e.name not in SKIP_DIRS:
-                            subdirs.append(e.path)
-                    elif e.is_file(follow_symlinks=False):
-                        out.append(e.path)
-                except OSError as exc:
-                    errors.append(ScanError(display_path(e.path), f"cannot stat: {exc.strerror or exc}"))
-            stack.extend(subdirs)
+        _walk_tree(given, roots, errors, out, set())
     # One sort at the end instead of one per directory: the order is the
     # same for every run, at a fraction of the cost on large trees.
     out.sort()
     return out
 
 
+@dataclass
+class Survey:
+    """The walk and the first pass together: every file, what one read of
+    each said, and what could not be read."""
+
+    files: list[str]
+    probes: dict[str, Probe]
+    errors: list[ScanError]
+
+
+def _survey_subtrees(
+    dirs: list[str], roots: list[str], seen: set[tuple[int, int]], max_bytes: int, parameters_given: bool
+) -> Survey:
+    """A worker's share: walk these subtrees and read their files once.
+    `seen` holds the directories above them, so a loop back up is caught."""
+    from checker.sources.prefilter import probe_file, wants_probe
+
+    files: list[str] = []
+    errors: list[ScanError] = []
+    for d in dirs:
+        _walk_tree(d, roots, errors, files, set(seen))
+    probes = {f: probe_file(f, max_bytes, parameters_given) for f in files if wants_probe(f)}
+    return Survey(files, probes, errors)
+
+
+class LazyPool:
+    """One process pool for a whole scan (walk and first pass, then parsing),
+    started only when some stage finds enough work to pay for it."""
+
+    def __init__(self, jobs: int = 0) -> None:
+        self.workers = jobs or (os.cpu_count() or 1)
+        self._pool: Executor | None = None
+
+    def get(self) -> Executor | None:
+        if self.workers <= 1:
+            return None
+        if self._pool is None:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._pool = ProcessPoolExecutor(max_workers=self.workers)
+        return self._pool
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
+
+
+#: Subtrees per worker worth sharing out; fewer, and the tree is walked here.
+SUBTREES_PER_WORKER = 16
+#: Files below which the first pass runs here rather than in workers.
+PROBE_PARALLEL_THRESHOLD = 2000
+
+
+def survey(paths: Sequence[str], options: ScanOptions, pools: LazyPool | None = None) -> Survey:
+    """Walk the tree and run the first pass.  The top levels are listed here,
+    breadth first; when they show a tree wide enough to share out, the
+    subtrees below are walked and read in the workers, so that neither the
+    walk nor the reads wait on one core."""
+    given = bool(options.cfn_parameters or options.cfn_parameter_files)
+    roots = [os.path.realpath(p) for p in paths]
+    files: list[str] = []
+    errors: list[ScanError] = []
+    seen: set[tuple[int, int]] = set()
+    level: list[str] = []
+    for p in paths:
+        if not os.path.exists(p):
+            errors.append(ScanError(display_path(p), "no such file or directory", kind="usage"))
+        elif os.path.isfile(p):
+            files.append(p)
+        else:
+            level.append(p)
+    workers = pools.workers if pools is not None else 1
+    pool = None
+    while level:
+        if workers > 1 and len(level) >= SUBTREES_PER_WORKER * workers:
+            pool = pools.get() if pools is not None else None
+            break
+        level = [s for d in level for s in _list_dir(d, roots, errors, files, seen)]
+    if pool is None:
+        files.sort()
+        many = workers > 1 and len(files) >= PROBE_PARALLEL_THRESHOLD and pools is not None
+        return Survey(files, probe_all(files, options, pools.get() if many and pools else None), errors)
+    level.sort()
+    n = 4 * workers
+    batches = [level[i::n] for i in range(min(len(level), n))]
+    merged = Survey(files, probe_all(files, options), errors)
+    for part in pool.map(
+        _survey_subtrees, batches, repeat(roots), repeat(seen), repeat(options.max_file_bytes), repeat(given)
+    ):
+        merged.files.extend(part.files)
+        merged.probes.update(part.probes)
+        merged.errors.extend(part.errors)
+    merged.files.sort()
+    return merged
+
+
 def _is_plan_json(path: str) -> bool:
     """A plan is a JSON object with `format_version` and plan-only keys; read
     only the head, as plans can be large."""
+    from checker.sources.prefilter import PLAN_HEAD, looks_like_plan
+
     try:
         with open(path, "rb") as fh:
-            head = fh.read(4096)
+            return looks_like_plan(fh.read(PLAN_HEAD))
     except OSError:
         return False
-    text = head.decode("utf-8", "replace")
-    return '"format_version"' in text and any(
-        k in text for k in ('"terraform_version"', '"resource_changes"', '"planned_values"', '"prior_state"')
-    )
-
-
-def _cdk_assembly_dirs(files: list[str]) -> set[str]:
-    dirs = set()
-    for f in files:
-        if os.path.basename(f) == "manifest.json":
-            d = os.path.dirname(f)
-            try:
-                with open(f, "rb") as fh:
-                    head = fh.read(65536).decode("utf-8", "replace")
-            except OSError:
-                continue
-            if '"artifacts"' in head and '"version"' in head:
-                dirs.add(d)
-    # Nested assemblies (assembly-*) belong to the outermost one.
-    return {d for d in dirs if not any(d != o and _is_within(d, [o]) for o in dirs)}
 
 
 def discover(paths: Iterable[str], options: ScanOptions | None = None) -> Discovery:
@@ -223,48 +320,77 @@ def discover(paths: Iterable[str], options: ScanOptions | None = None) -> Discov
     return disc
 
 
-def plan(files: list[str], options: ScanOptions | None = None) -> list[Unit]:
-    """Group walked files into units (by content where names do not say)."""
-    disc = Discovery()
-    assemblies = _cdk_assembly_dirs(files)
+def probe_all(files: Sequence[str], options: ScanOptions, pool: Executor | None = None) -> dict[str, Probe]:
+    """The first pass over every file a source could read, in the pool's
+    workers when there is one (batches keep the round trips few)."""
+    from checker.sources.prefilter import probe_file, probe_files, wants_probe
+
+    todo = [f for f in files if wants_probe(f)]
+    given = bool(options.cfn_parameters or options.cfn_parameter_files)
+    if pool is None:
+        return {f: probe_file(f, options.max_file_bytes, given) for f in todo}
+    size = max(64, min(1024, len(todo) // 64 or 1))
+    batches = [todo[i : i + size] for i in range(0, len(todo), size)]
+    probes: dict[str, Probe] = {}
+    for batch, got in zip(
+        batches, pool.map(probe_files, batches, repeat(options.max_file_bytes), repeat(given)), strict=True
+    ):
+        probes.update(zip(batch, got, strict=True))
+    return probes
+
+
+def plan(files: list[str], options: ScanOptions | None = None, probes: Mapping[str, Probe] | None = None) -> list[Unit]:
+    """Group walked files into units (by content where names do not say), and
+    mark the units the first pass rules out, from one read of each file."""
+    options = options or ScanOptions()
+    if probes is None:
+        probes = probe_all(files, options)
+    blank = Probe()
+    assemblies = {
+        os.path.dirname(f) for f in files if os.path.basename(f) == "manifest.json" and probes.get(f, blank).assembly
+    }
+    # Nested assemblies (assembly-*) belong to the outermost one.
+    assemblies = {d for d in assemblies if not any(d != o and _is_within(d, [o]) for o in assemblies)}
     tf_dirs: dict[str, list[str]] = {}
+    units: list[Unit] = []
     for f in files:
         name = os.path.basename(f)
         if assemblies and _is_within(f, assemblies):
             continue
         if name.endswith(TERRAFORM_SUFFIXES):
             tf_dirs.setdefault(os.path.dirname(f) or ".", []).append(f)
-        elif name.endswith(".json") and _is_plan_json(f):
-            disc.units.append(Unit("terraform_plan", f, (f,)))
+        elif name.endswith(".json") and probes.get(f, blank).plan:
+            units.append(Unit("terraform_plan", f, (f,)))
         elif name.endswith(TEMPLATE_SUFFIXES):
-            disc.units.append(Unit("cloudformation", f, (f,)))
-    disc.units = group_nested_templates(disc.units, options or ScanOptions())
-    disc.units.extend(terraform_units(tf_dirs, options or ScanOptions()))
+            units.append(Unit("cloudformation", f, (f,), matters=probes.get(f, blank).matters))
+    units = group_nested_templates(units, options, probes)
+    units.extend(terraform_units(tf_dirs, options, probes))
     for a in sorted(assemblies):
-        disc.units.append(Unit("cdk", a, (os.path.join(a, "manifest.json"),)))
-    return disc.units
+        units.append(Unit("cdk", a, (os.path.join(a, "manifest.json"),)))
+    return units
 
 
-def group_nested_templates(units: list[Unit], options: ScanOptions) -> list[Unit]:
+def group_nested_templates(
+    units: list[Unit], options: ScanOptions, probes: Mapping[str, Probe] | None = None
+) -> list[Unit]:
     """A template that another scanned template ships as a nested stack is
     scanned through its parent (with the parameters the parent passes), not
-    again on its own; its file joins the parent's unit."""
+    again on its own; its file joins the parent's unit (which then matters if
+    any of its templates does)."""
     from checker.sources.cloudformation import nested_template_paths
     from checker.util.textio import FileReadError, read_text
 
     templates = {os.path.normpath(u.key): u for u in units if u.source == "cloudformation"}
     children: dict[str, list[str]] = {}
-    for key in templates:
-        try:
-            with open(key, "rb") as fh:
-                data = fh.read(options.max_file_bytes + 1)
-        except OSError:
-            continue
-        if b"AWS::CloudFormation::Stack" not in data:
+    for key, unit in templates.items():
+        probe = probes.get(unit.key) if probes is not None else None
+        if probe is not None and not probe.nests:
             continue  # the cheap test first: most templates nest nothing
         try:
             text = read_text(key, options.max_file_bytes)
         except FileReadError:
+            continue
+        if "AWS::CloudFormation::Stack" not in text:
             continue
         for rel in nested_template_paths(text):
             target = os.path.normpath(os.path.join(os.path.dirname(key), rel))
@@ -284,19 +410,20 @@ def group_nested_templates(units: list[Unit], options: ScanOptions) -> list[Unit
         if u.source != "cloudformation":
             out.append(u)
         elif key not in nested or key not in reachable:  # roots, and templates only reachable in a cycle
-            out.append(Unit(u.source, u.key, (*u.files, *children.get(key, [])), u.root))
+            kids = children.get(key, [])
+            matters = u.matters or any(templates[c].matters for c in kids)
+            out.append(Unit(u.source, u.key, (*u.files, *kids), u.root, matters))
     return out
 
 
-def terraform_units(tf_dirs: dict[str, list[str]], options: ScanOptions) -> list[Unit]:
-    """Group Terraform directories into units.  The Terraform source decides
-    (a root module and the local modules it calls form one unit); a directory
-    per unit is the fallback."""
-    module = import_module(SOURCE_MODULES["terraform"])
-    plan: Callable[[dict[str, list[str]], ScanOptions], list[Unit]] | None = getattr(module, "plan_units", None)
-    if plan is not None:
-        return plan(tf_dirs, options)
-    return [Unit("terraform", d, tuple(sorted(fs))) for d, fs in sorted(tf_dirs.items())]
+def terraform_units(
+    tf_dirs: dict[str, list[str]], options: ScanOptions, probes: Mapping[str, Probe] | None = None
+) -> list[Unit]:
+    """Group Terraform directories into units: a root module and the local
+    modules it calls form one unit (the Terraform source decides)."""
+    from checker.sources.terraform import plan_units
+
+    return plan_units(tf_dirs, options, probes)
 
 
 def load_json_object(path: str, max_bytes: int) -> object:

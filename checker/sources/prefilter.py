@@ -1,4 +1,5 @@
-"""The cheap first pass: can this text hold a model reference at all?
+"""The cheap first pass: read each file once, at memory speed, and learn what
+planning and skipping need, so that only files that can matter are parsed.
 
 Every reference needs a Bedrock resource type, action or ARN (`bedrock`,
 `foundation-model`, `inference-profile`) or a model id, which starts with its
@@ -7,9 +8,19 @@ count even without the dot, for ids assembled from parts
 (`"${local.vendor}.claude-v2"`); common words (`meta`, `amazon`, `google`)
 count only with it.  Plain substring search on lowered bytes runs at memory
 speed, which is the point.
+
+`probe_file` is that one read.  It runs in the worker processes on large
+trees, and returns a small `Probe`; planning (`checker.sources.plan`) then
+groups files into units and marks the units that cannot hold a model, without
+opening a file again.
 """
 
 from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKENS = (
     b"bedrock",
@@ -35,7 +46,105 @@ _TOKENS = (
     b"zai.",
 )
 
+#: Bytes read to recognise a plan or a cloud assembly manifest by its keys.
+PLAN_HEAD = 4096
+MANIFEST_HEAD = 65536
+
+_NESTED_STACK = b"AWS::CloudFormation::Stack"
+_MODULE_SOURCE = re.compile(rb'module\s+"[^"]*"\s*\{[^}]*?\bsource\s*=\s*"(\.{1,2}/[^"]*)"', re.DOTALL)
+_TERRAFORM = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+_TEMPLATE = (".yaml", ".yml", ".json", ".template", ".templ")
+
 
 def may_hold_models(data: bytes | str) -> bool:
     low = (data.encode("utf-8", "replace") if isinstance(data, str) else data).lower()
     return any(token in low for token in _TOKENS)
+
+
+@lru_cache(maxsize=1)
+def _template_hosts() -> tuple[bytes, ...]:
+    from checker.catalog import resource_types
+
+    return tuple(t.encode() for t in resource_types("cloudformation"))
+
+
+def template_may_matter(data: bytes | str, parameters_given: bool = False) -> bool:
+    """A template yields references only from resources of a type where a
+    model can live (the catalog's) and from the templates it nests; a model
+    id in a parameter of a stack of buckets and queues goes nowhere.  Types are
+    literal, case-sensitive strings in both YAML and JSON templates (a type
+    spelled with escape sequences would not be recognised here)."""
+    raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    if _NESTED_STACK in raw:
+        return True
+    if not any(t in raw for t in _template_hosts()):
+        return False
+    return parameters_given or may_hold_models(raw)
+
+
+def looks_like_plan(head: bytes) -> bool:
+    """A plan (or state) is a JSON object with `format_version` and plan-only keys."""
+    return b'"format_version"' in head and any(
+        k in head for k in (b'"terraform_version"', b'"resource_changes"', b'"planned_values"', b'"prior_state"')
+    )
+
+
+def looks_like_assembly_manifest(head: bytes) -> bool:
+    return b'"artifacts"' in head and b'"version"' in head
+
+
+def module_sources(data: bytes) -> tuple[str, ...]:
+    """Local module sources (`./x`, `../x`), by a text pass: most files call
+    no module, and a call to a local module is the only way files in one
+    directory pull in another."""
+    if b"module" not in data:
+        return ()
+    return tuple(m.group(1).decode("utf-8", "replace") for m in _MODULE_SOURCE.finditer(data))
+
+
+@dataclass(frozen=True)
+class Probe:
+    """What one read of a file says.  `matters` is True when the file may
+    hold a model, and also when the pass cannot judge (too large, UTF-16,
+    unreadable): then the scan reads it and reports what is wrong."""
+
+    matters: bool = True
+    modules: tuple[str, ...] = ()
+    plan: bool = False
+    assembly: bool = False
+    nests: bool = False
+
+
+def wants_probe(path: str) -> bool:
+    return path.endswith(_TERRAFORM) or path.endswith(_TEMPLATE)
+
+
+def probe_file(path: str, max_bytes: int, parameters_given: bool = False) -> Probe:
+    try:
+        with open(path, "rb") as fh:
+            size = os.fstat(fh.fileno()).st_size
+            oversized = size > max_bytes
+            # Read what the file holds (not max_bytes: allocating megabytes
+            # for every small file is what made this pass slow).
+            data = fh.read(MANIFEST_HEAD if oversized else size + 1)
+    except OSError:
+        return Probe()
+    name = os.path.basename(path)
+    undecidable = oversized or b"\x00" in data[:2] or data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    if path.endswith(_TERRAFORM):
+        modules = () if oversized or not path.endswith(".tf") else module_sources(data)
+        return Probe(undecidable or may_hold_models(data), modules)
+    plan = name.endswith(".json") and looks_like_plan(data[:PLAN_HEAD])
+    assembly = name == "manifest.json" and looks_like_assembly_manifest(data[:MANIFEST_HEAD])
+    return Probe(
+        undecidable or plan or assembly or template_may_matter(data, parameters_given),
+        plan=plan,
+        assembly=assembly,
+        nests=_NESTED_STACK in data,
+    )
+
+
+def probe_files(paths: list[str], max_bytes: int, parameters_given: bool = False) -> list[Probe]:
+    """One batch for a worker: a process round trip per file would cost more
+    than the reads."""
+    return [probe_file(p, max_bytes, parameters_given) for p in paths]

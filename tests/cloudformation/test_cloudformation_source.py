@@ -350,16 +350,19 @@ def test_json_templates_have_lines(tmp_path: Path) -> None:
     assert ref.location.line == 6
 
 
+LAMBDA = "Resources:\n  L:\n    Type: AWS::Lambda::Function\n"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("Resources:\n  A:\n    Type: AWS::Bedrock::Agent\n   Properties: [\n", "cannot parse template: invalid YAML"),
-        ("Resources:\n  A: !Evil anthropic.claude-v2\n", "2: cannot parse template: unknown YAML tag '!Evil'"),
+        (LAMBDA + "  A: !Evil anthropic.claude-v2\n", "4: cannot parse template: unknown YAML tag '!Evil'"),
         (
-            "Resources:\n  A: !!python/object/apply:os.system [echo anthropic.claude-v2]\n",
-            "2: cannot parse template: unknown YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'",
+            LAMBDA + "  A: !!python/object/apply:os.system [echo anthropic.claude-v2]\n",
+            "4: cannot parse template: unknown YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'",
         ),
-        ("Resources:\n  A: &a [*a]\n  B: anthropic.claude-v2\n", "cannot parse template"),
+        (LAMBDA + "  A: &a [*a]\n  B: anthropic.claude-v2\n", "cannot parse template"),
     ],
 )
 def test_bad_templates_give_clear_errors(tmp_path: Path, text: str, expected: str) -> None:
@@ -370,8 +373,24 @@ def test_bad_templates_give_clear_errors(tmp_path: Path, text: str, expected: st
     assert len(errors) == 1 and expected in errors[0]
 
 
+def test_first_pass_skips_templates_without_a_resource_that_can_hold_a_model(tmp_path: Path) -> None:
+    """A model id in a stack of buckets goes nowhere, so the template is not
+    parsed (its own errors are CloudFormation's to report); with the first
+    pass off, it is parsed and the error shows."""
+    p = tmp_path / "stack.yaml"
+    p.write_text("Parameters:\n  M: {Type: String, Default: anthropic.claude-v2}\nResources:\n  A: !Evil x\n")
+    assert refs(p) == ([], [])
+    assert refs(p, prefilter=False) == ([], ["4: cannot parse template: unknown YAML tag '!Evil'"])
+    p.write_text(
+        "Resources:\n  F:\n    Type: AWS::Lambda::Function\n    Properties: {Environment: {Variables: {M: !Ref M}}}\n"
+    )
+    assert refs(p) == ([], [])  # no model named: nothing to resolve
+    [ref], _ = refs(p, cfn_parameters=(("M", "anthropic.claude-v2"),))
+    assert ref.model_id == "anthropic.claude-v2"
+
+
 def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
-    lines = ["Resources:", '  a0: &a0 ["anthropic.claude-v2", "lol"]']
+    lines = [*LAMBDA.splitlines(), '  a0: &a0 ["anthropic.claude-v2", "lol"]']
     for i in range(1, 30):
         lines.append(f"  a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]")
     p = tmp_path / "bomb.yaml"
@@ -385,7 +404,7 @@ def test_yaml_alias_bomb_is_refused_quickly(tmp_path: Path) -> None:
 
 def test_deep_nesting_is_bounded(tmp_path: Path) -> None:
     p = tmp_path / "deep.yaml"
-    p.write_text("Resources:\n  A: " + "[" * 5000 + "anthropic.claude-v2" + "]" * 5000 + "\n")
+    p.write_text(LAMBDA + "  A: " + "[" * 5000 + "anthropic.claude-v2" + "]" * 5000 + "\n")
     got, errors = refs(p)
     assert got == [] and len(errors) == 1 and "nesting depth" in errors[0]
 

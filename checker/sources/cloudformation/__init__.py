@@ -29,7 +29,7 @@ from checker.sources.cloudformation.yaml_loader import (
     load_template_text,
 )
 from checker.sources.indirect import extract
-from checker.sources.prefilter import may_hold_models
+from checker.sources.prefilter import template_may_matter
 from checker.sources.values import Unknown, candidates
 from checker.util.textio import FileReadError, read_text
 
@@ -109,7 +109,8 @@ class TemplateScan:
             return
         if "Resources" not in text and "AWSTemplateFormatVersion" not in text:
             return
-        if self.options.prefilter and not self.chain[:-1] and not may_hold_models(text) and not _NESTED.search(text):
+        given = bool(self.given) or bool(self.options.cfn_parameters or self.options.cfn_parameter_files)
+        if self.options.prefilter and not self.chain[:-1] and not template_may_matter(text, given):
             return
         try:
             doc = load_template_text(text)
@@ -483,22 +484,6 @@ def scan_template_file(
     )
     scan.run()
     return result
-
-
-def may_matter(unit: Unit, options: ScanOptions) -> bool:
-    """Cheap test on the raw bytes: a template that names no Bedrock resource,
-    model or nested stack cannot produce a reference."""
-    for f in unit.files:
-        try:
-            with open(f, "rb") as fh:
-                data = fh.read(options.max_file_bytes + 1)
-        except OSError:
-            return True
-        if len(data) > options.max_file_bytes or b"\x00" in data[:2] or data[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            return True  # let the scan report size, or decode UTF-16
-        if may_hold_models(data) or b"AWS::CloudFormation::Stack" in data:
-            return True
-    return False
 
 
 def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:

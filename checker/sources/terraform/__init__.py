@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -21,7 +21,7 @@ from checker.model import Location, Reference, ScanError, SourceResult, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
 from checker.sources import ScanOptions, Unit, display_path, inside
 from checker.sources.indirect import extract
-from checker.sources.prefilter import may_hold_models
+from checker.sources.prefilter import Probe
 from checker.sources.terraform.blocks import prune
 from checker.sources.terraform.evaluate import Evaluator, Scope, is_known, to_str
 from checker.sources.terraform.hclast import (
@@ -39,8 +39,6 @@ from checker.sources.terraform.hclast import (
 from checker.sources.values import Unknown
 from checker.util.textio import FileReadError, read_text
 
-_MODULE_SOURCE = re.compile(r'module\s+"[^"]*"\s*\{[^}]*?\bsource\s*=\s*"(\.{1,2}/[^"]*)"', re.DOTALL)
-
 #: Most instances one count/for_each may expand to; beyond that the value is
 #: treated as unknown rather than exploding the scan.
 MAX_INSTANCES = 1000
@@ -55,41 +53,40 @@ def _tf_files(directory: str) -> list[str]:
     return [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))]
 
 
-def _local_sources(files: list[str], max_bytes: int) -> list[str]:
-    """Local module sources, by a cheap text pass (most files call no module)."""
-    out: list[str] = []
-    for f in files:
-        if not f.endswith(".tf"):
-            continue
-        try:
-            with open(f, "rb") as fh:
-                data = fh.read(max_bytes + 1)
-        except OSError:
-            continue
-        if b"module" not in data or len(data) > max_bytes:
-            continue
-        out.extend(m.group(1) for m in _MODULE_SOURCE.finditer(data.decode("utf-8", "replace")))
-    return out
-
-
-def plan_units(tf_dirs: dict[str, list[str]], options: ScanOptions) -> list[Unit]:
+def plan_units(
+    tf_dirs: dict[str, list[str]], options: ScanOptions, probes: Mapping[str, Probe] | None = None
+) -> list[Unit]:
     """Group directories into root modules plus the local modules they call.
 
     A directory called by another scanned directory is scanned only through
     its caller (so its variables get the caller's values); a directory nobody
     calls is a root.  Directories only reachable through a cycle become roots.
+    A unit matters when any of its files may hold a model, or when variables
+    given on the command line may bring one in.
     """
+    if probes is None:
+        from checker.sources.prefilter import probe_file
+
+        probes = {f: probe_file(f, options.max_file_bytes) for fs in tf_dirs.values() for f in fs}
+    blank = Probe()
     norm = {os.path.normpath(d): fs for d, fs in tf_dirs.items()}
     calls: dict[str, list[str]] = {}
     called: set[str] = set()
     for d, fs in norm.items():
         targets = []
-        for src in _local_sources(fs, options.max_file_bytes):
-            t = os.path.normpath(os.path.join(d, src))
-            if t in norm and t != d:
-                targets.append(t)
-                called.add(t)
+        for f in fs:
+            for src in probes.get(f, blank).modules:
+                t = os.path.normpath(os.path.join(d, src))
+                if t in norm and t != d:
+                    targets.append(t)
+                    called.add(t)
         calls[d] = targets
+    given = bool(options.tf_vars or options.tf_var_files)
+
+    def unit(key: str, dirs: list[str]) -> Unit:
+        files = tuple(f for x in dirs for f in sorted(norm[x]))
+        return Unit("terraform", key, files, matters=given or any(probes.get(f, blank).matters for f in files))
+
     roots = sorted(d for d in norm if d not in called)
     units: list[Unit] = []
     covered: set[str] = set()
@@ -107,13 +104,12 @@ def plan_units(tf_dirs: dict[str, list[str]], options: ScanOptions) -> list[Unit
     for r in roots:
         dirs = closure(r)
         covered.update(dirs)
-        files = tuple(f for d in dirs for f in sorted(norm[d]))
-        units.append(Unit("terraform", r, files))
+        units.append(unit(r, dirs))
     for d in sorted(norm):
         if d not in covered:
             dirs = closure(d)
             covered.update(dirs)
-            units.append(Unit("terraform", d, tuple(f for x in dirs for f in sorted(norm[x]))))
+            units.append(unit(d, dirs))
     return units
 
 
@@ -613,15 +609,7 @@ def _block_value(inst: Instance, b: Block, each: tuple[Any, Any] | None, idx: An
     return out
 
 
-def may_matter(unit: Unit, options: ScanOptions) -> bool:
-    """The first pass, exposed so the pipeline can skip a unit (and its cache
-    lookup) without parsing."""
-    return _may_hold_models(unit, options)
-
-
 def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
-    if options.prefilter and not _may_hold_models(unit, options):
-        return SourceResult(files=list(unit.files))
     scan = UnitScan(unit, options)
     root_dir = scan.load_dir(unit.key)
     root = Instance(scan, root_dir, "", scan.root_inputs(), (os.path.normpath(unit.key),))
@@ -671,23 +659,4 @@ def _provider_region(root: Instance) -> str | None:
     return None
 
 
-def _may_hold_models(unit: Unit, options: ScanOptions) -> bool:
-    """The cheap first pass: a unit whose text names no Bedrock resource, ARN,
-    action or model provider cannot produce a reference (or an error worth
-    the parse, since Terraform validates syntax itself)."""
-    if options.tf_vars or options.tf_var_files:
-        return True
-    for f in unit.files:
-        try:
-            with open(f, "rb") as fh:
-                data = fh.read(options.max_file_bytes + 1)
-        except OSError:
-            return True
-        if len(data) > options.max_file_bytes:
-            return True  # let the scan report the size
-        if may_hold_models(data):
-            return True
-    return False
-
-
-__all__ = ["is_known", "may_matter", "plan_units", "scan_unit", "to_str"]
+__all__ = ["is_known", "plan_units", "scan_unit", "to_str"]
