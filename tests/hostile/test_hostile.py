@@ -51,7 +51,7 @@ CASES = [
     ("unknown-tag.template", "unknown-tag.template:5: cannot parse template: unknown YAML tag '!Evil'"),
     ("python-object.template", "python-object.template:5: cannot parse template: unknown YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
     ("not-utf8.tf", "not-utf8.tf:0: not valid UTF-8 (byte 0xe9 at offset 52); save the file as UTF-8"),
-    ("deep.tf", "deep.tf:0: HCL nested too deeply to parse"),
+    ("deep.tf", "deep.tf:1: HCL nested too deeply to parse"),
     ("deep.template", "deep.template:4: cannot parse template: invalid YAML: exceeded maximum nesting depth"),
     ("escape-stack.template", "escape-stack.template:5: nested stack Child TemplateURL '../../../../../../etc/passwd.yaml' resolves outside the scanned tree; not read"),
     ("escape-module", "escape-module/main.tf:1: module \"escape\" source '../../../../../../etc' resolves outside the scanned tree; not read"),

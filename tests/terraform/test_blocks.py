@@ -131,3 +131,22 @@ def test_the_parse_memo_shares_trees_between_identical_texts_and_stays_bounded()
     assert memo.get("text 03xxx") is None and memo.get("text 04xxx") == ()
     memo.put("y" * 11, ())  # longer than a sixteenth of the budget: not kept
     assert memo.get("y" * 11) is None
+
+
+def test_index_blocks_gives_each_block_its_line_and_refuses_stray_text() -> None:
+    from checker.sources.terraform.blocks import attribute_names, index_blocks
+
+    spans = index_blocks(TRICKY)
+    assert spans is not None
+    assert [(s.type, s.labels, s.line) for s in spans] == [
+        ("resource", ("aws_s3_bucket", "a"), 1),
+        ("variable", ("model",), 8),
+        ("resource", ("aws_s3_bucket", "b"), 12),
+        ("resource", ("aws_bedrockagent_agent", "main"), 19),
+    ]
+    for s in spans:
+        assert parse_hcl(s.text, "main.tf", s.line - 1).body[0] == parse_hcl(TRICKY, "main.tf").body[spans.index(s)]
+    assert index_blocks('stray = 1\nvariable "a" {\n}\n') is None
+    assert index_blocks('variable "a" {\n} variable "b" {\n}\n') is None
+    assert index_blocks('variable "a" "b\\"c" {\n}\n') is None
+    assert attribute_names("{\n  a = 1\n  b = { c = 2 }\n  d == 3\n}") == {"a", "b", "c"}

@@ -522,6 +522,49 @@ def test_prefilter_changes_no_result(root: str, tmp_path: Path) -> None:
     assert [a.reference for a in on.references] == [a.reference for a in off.references]
     assert [(f.rule_id, f.reference) for f in on.findings] == [(f.rule_id, f.reference) for f in off.findings]
     assert len(on.references) > 0
+    # The same with the walk, the first pass and parsing shared out to workers.
+    par = scan([root], ScanSettings(as_of=AS_OF, feed=feed, jobs=2))
+    assert [a.reference for a in par.references] == [a.reference for a in on.references]
+    assert [(f.rule_id, f.reference) for f in par.findings] == [(f.rule_id, f.reference) for f in on.findings]
+    assert sorted(map(str, par.errors)) == sorted(map(str, on.errors))
+
+
+def test_blocks_are_parsed_when_read_and_locals_are_found_wherever_they_hide(tmp_path: Path) -> None:
+    """Variables, locals and outputs are parsed only when an expression reads
+    them; a local the text scan cannot see (after a comment on its line) is
+    still found, and a broken block that nothing reads is left unparsed."""
+    root = write(
+        tmp_path,
+        {
+            "main.tf": """
+            locals { /* hidden */ model = "anthropic.claude-v2" }
+            variable "unused" {
+              default = = "broken"
+            }
+            module "m" {
+              source = "./m"
+              model  = local.model
+            }
+            """,
+            "m/main.tf": """
+            variable "model" {}
+            output "unused" { value = = 1 }
+            resource "aws_bedrockagent_agent" "a" {
+              foundation_model = var.model
+            }
+            """,
+        },
+    )
+    options = ScanOptions(roots=(str(root),))
+    [unit] = discover([str(root)], options).units
+    result = scan_unit(unit, options)
+    assert [(r.resource, r.raw) for r in result.references] == [
+        ("module.m.aws_bedrockagent_agent.a", "anthropic.claude-v2")
+    ]
+    assert result.errors == []
+    full = scan_unit(unit, replace(options, prefilter=False))
+    assert [r.raw for r in full.references] == []  # a syntax error stops the whole file
+    assert [e.line for e in full.errors] == [3, 2]
 
 
 def test_our_environment_has_python_hcl2_8_and_not_checkovs_fork() -> None:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.catalog import AttributeSpec, resource_types, specs_for
@@ -22,7 +22,7 @@ from checker.modelid import looks_like_model_reference, parse_model_reference
 from checker.sources import ScanOptions, Unit, display_path, inside
 from checker.sources.indirect import extract
 from checker.sources.prefilter import Probe
-from checker.sources.terraform.blocks import prune
+from checker.sources.terraform.blocks import Span, attribute_names, index_blocks, prune
 from checker.sources.terraform.evaluate import Evaluator, Scope, is_known, to_str
 from checker.sources.terraform.hclast import (
     Attribute,
@@ -114,16 +114,91 @@ def plan_units(
 
 
 @dataclass
-class ModuleDir:
-    path: str
-    files: list[HclFile] = field(default_factory=list)
-    errors: list[ScanError] = field(default_factory=list)
+class _Entry:
+    """A top-level block of a module directory, parsed on first use."""
 
-    def blocks(self, type_: str) -> Iterator[tuple[HclFile, Block]]:
-        for f in self.files:
-            for item in f.body:
-                if isinstance(item, Block) and item.type == type_:
-                    yield f, item
+    file: HclFile
+    type: str
+    labels: tuple[str, ...]
+    span: Span | None = None
+    block: Block | None = None
+    names: frozenset[str] = frozenset()
+
+
+class ModuleDir:
+    """The blocks of one module directory.
+
+    Blocks are found by a text scan and each is parsed only when the scan
+    needs it: the resources and data sources that can hold a model, module
+    calls and providers always; a variable, local or output only when an
+    expression reads it.  python-hcl2 is the slow part of a scan, and a module
+    declares far more than its Bedrock resources read."""
+
+    def __init__(self, path: str, report: Callable[[ScanError], None]) -> None:
+        self.path = path
+        self.entries: list[_Entry] = []
+        self._report = report
+        self._locals: dict[str, Expr] = {}
+        self._locals_built = False
+
+    def add_parsed(self, hf: HclFile) -> None:
+        for item in hf.body:
+            if isinstance(item, Block):
+                self.entries.append(_Entry(hf, item.type, item.labels, block=item))
+
+    def add_spans(self, path: str, spans: list[Span]) -> None:
+        hf = HclFile(path, ())
+        for sp in spans:
+            if sp.type in ("resource", "data") and not _block_matters(sp.type, sp.labels, sp.body):
+                continue
+            names = attribute_names(sp.body) if sp.type == "locals" else frozenset()
+            self.entries.append(_Entry(hf, sp.type, sp.labels, span=sp, names=names))
+
+    def _parsed(self, e: _Entry) -> Block | None:
+        if e.span is not None:
+            sp, e.span = e.span, None
+            try:
+                body = parse_hcl(sp.text, e.file.path, sp.line - 1).body
+                e.block = next((b for b in body if isinstance(b, Block)), None)
+            except HclSyntaxError as exc:
+                self._report(ScanError(display_path(e.file.path), f"cannot parse HCL: {exc}", exc.line))
+            except RecursionError:
+                self._report(ScanError(display_path(e.file.path), "HCL nested too deeply to parse", sp.line))
+        return e.block
+
+    def blocks(self, type_: str, label: str | None = None) -> Iterator[tuple[HclFile, Block]]:
+        for e in self.entries:
+            if e.type == type_ and (label is None or e.labels[:1] == (label,)):
+                b = self._parsed(e)
+                if b is not None:
+                    yield e.file, b
+
+    def parse_all(self) -> None:
+        for e in self.entries:
+            self._parsed(e)
+
+    def variable_default(self, name: str) -> Expr | None:
+        default = None
+        for _, b in self.blocks("variable", name):
+            attrs = b.attributes()
+            default = attrs["default"].expr if "default" in attrs else None
+        return default
+
+    def local_expr(self, name: str) -> Expr | None:
+        """The expression of `local.<name>`: the locals blocks that may define
+        it are parsed first, then, if it is still missing, all of them."""
+        for wanted in (True, False):
+            if name in self._locals:
+                break
+            pending = [
+                e for e in self.entries if e.type == "locals" and e.span is not None and (name in e.names or not wanted)
+            ]
+            for e in pending:
+                self._parsed(e)
+            if pending or not self._locals_built:
+                self._locals = {a.name: a.expr for _, b in self.blocks("locals") for a in b.attributes().values()}
+                self._locals_built = True
+        return self._locals.get(name)
 
 
 @dataclass(frozen=True)
@@ -148,16 +223,21 @@ class UnitScan:
         path = os.path.normpath(path)
         if path in self.dirs:
             return self.dirs[path]
-        md = ModuleDir(path)
+        md = ModuleDir(path, self.result.errors.append)
         self.dirs[path] = md
         for f in _tf_files(path):
             if not self.inside_roots(f):
                 continue  # a symlink out of the tree (discovery reports it); never read
             try:
                 text = read_text(f, self.options.max_file_bytes)
-                if self.options.prefilter and not f.endswith(".json"):
-                    text = prune(text, _block_matters)
-                md.files.append(parse_tf_json(text, f) if f.endswith(".json") else parse_hcl(text, f))
+                if f.endswith(".json"):
+                    md.add_parsed(parse_tf_json(text, f))
+                    continue
+                spans = index_blocks(text) if self.options.prefilter else None
+                if spans is not None:
+                    md.add_spans(f, spans)
+                    continue
+                md.add_parsed(parse_hcl(prune(text, _block_matters) if self.options.prefilter else text, f))
             except FileReadError as exc:
                 self.result.errors.append(ScanError(display_path(f), str(exc)))
             except HclSyntaxError as exc:
@@ -228,15 +308,6 @@ class Instance:
         self.inputs = inputs
         self.chain = chain
         self._locals: dict[str, tuple[Any, frozenset[str]]] = {}
-        self._local_exprs: dict[str, Expr] = {}
-        for _, b in mdir.blocks("locals"):
-            for a in b.attributes().values():
-                self._local_exprs[a.name] = a.expr
-        self._defaults: dict[str, Expr | None] = {}
-        for _, b in mdir.blocks("variable"):
-            if b.labels:
-                attrs = b.attributes()
-                self._defaults[b.labels[0]] = attrs["default"].expr if "default" in attrs else None
         self._evaluating: set[str] = set()
         self._children: dict[str, list[tuple[str, Instance]]] = {}
 
@@ -256,7 +327,7 @@ class Instance:
     def variable(self, name: str) -> Any:
         if name in self.inputs:
             return self.inputs[name].value
-        default = self._defaults.get(name)
+        default = self.mdir.variable_default(name)
         if default is not None:
             return Evaluator(self.scope()).eval(default)
         return Unknown(f"var.{name}")
@@ -264,7 +335,7 @@ class Instance:
     def local(self, name: str) -> tuple[Any, frozenset[str]]:
         if name in self._locals:
             return self._locals[name]
-        expr = self._local_exprs.get(name)
+        expr = self.mdir.local_expr(name)
         if expr is None or name in self._evaluating:
             return Unknown(f"local.{name}"), frozenset()
         self._evaluating.add(name)
@@ -277,7 +348,7 @@ class Instance:
         return self._locals[name]
 
     def data(self, dtype: str, dname: str, attr: str) -> Any:
-        for _, b in self.mdir.blocks("data"):
+        for _, b in self.mdir.blocks("data", dtype):
             if b.labels[:2] != (dtype, dname):
                 continue
             attrs = b.attributes()
@@ -304,8 +375,8 @@ class Instance:
         if len(children) != 1:
             return Unknown(f"module.{mname}.{output}")
         child = children[0][1]
-        for _, b in child.mdir.blocks("output"):
-            if b.labels and b.labels[0] == output and "value" in b.attributes():
+        for _, b in child.mdir.blocks("output", output):
+            if "value" in b.attributes():
                 return Evaluator(child.scope()).eval(b.attributes()["value"].expr)
         return Unknown(f"module.{mname}.{output}")
 
@@ -627,7 +698,7 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     for f in unit.files:
         d = os.path.normpath(os.path.dirname(f))
         if f.endswith((".tf", ".tf.json")) and d not in scan.dirs:
-            scan.load_dir(d)
+            scan.load_dir(d).parse_all()
     return scan.result
 
 

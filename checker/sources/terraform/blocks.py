@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 _HEADER = re.compile(r'(?:^|\n)[ \t]*([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*)[ \t]*$')
 _LABEL = re.compile(r'"([^"\n]*)"|([A-Za-z_][\w-]*)')
@@ -125,3 +126,53 @@ def prune(text: str, keep: Callable[[str, tuple[str, ...], str], bool]) -> str:
         pos = end
     out.append(text[pos:])
     return "".join(out)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One top-level block, found without parsing: its header, its source
+    and the line it starts on, so it can be parsed alone when needed."""
+
+    type: str
+    labels: tuple[str, ...]
+    text: str
+    line: int
+    body: str
+
+
+_HEADER_LINE = re.compile(r'[ \t]*([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n\\]*"|[A-Za-z_][\w-]*))*)[ \t]*')
+_GAP = re.compile(r"(?:\s|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
+
+
+def index_blocks(text: str) -> list[Span] | None:
+    """Every top-level block of a file, or None when the file is anything but
+    blocks separated by blank space and comments (unbalanced, a header this
+    scanner does not read, a stray token): the caller then parses the file
+    whole, so python-hcl2 reports whatever is wrong."""
+    spans = _block_spans(text)
+    if spans is None:
+        return None
+    out: list[Span] = []
+    pos, line = 0, 1
+    for start, open_, end in spans:
+        if start < pos or not _GAP.fullmatch(text, pos, start):
+            return None
+        m = _HEADER_LINE.fullmatch(text, start, open_)
+        if m is None:
+            return None
+        line += text.count("\n", pos, start)
+        labels = tuple(a or b for a, b in _LABEL.findall(m.group(2)))
+        out.append(Span(m.group(1), labels, text[start:end] + "\n", line, text[open_:end]))
+        line += text.count("\n", start, end)
+        pos = end
+    return out if _GAP.fullmatch(text, pos) else None
+
+
+_ATTRIBUTE_NAME = re.compile(r"(?:^|[{\n])[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?![=>])")
+
+
+def attribute_names(body: str) -> frozenset[str]:
+    """Names that may be defined in a `locals` body: every `name =` at the
+    start of a line, at any depth, so a superset.  A lookup that misses them
+    all still parses every locals block before it gives up."""
+    return frozenset(_ATTRIBUTE_NAME.findall(body))

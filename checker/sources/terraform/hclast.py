@@ -409,49 +409,53 @@ def _split_interpolations(content: str, line: int, parse: Any) -> list[str | Exp
 
 
 class _ParseMemo:
-    """Parsed bodies of recent texts, by content, within one process.
+    """Parsed bodies of recent texts, by content (and the line they start
+    on), within one process.
 
     The same text is parsed again and again in a monorepo: a shared module
     directory is part of the unit of every root that calls it, and
-    `versions.tf`, `providers.tf` and copied modules repeat across roots.
-    Syntax trees are immutable, so one parse can serve every copy.  The memo
-    is bounded by the total length of the texts it keeps (the trees take a
-    small multiple of that), oldest dropped first."""
+    `versions.tf`, `providers.tf`, copied modules and common variable blocks
+    repeat across roots.  Syntax trees are immutable, so one parse can serve
+    every copy.  The memo is bounded by the total length of the texts it keeps
+    (the trees take a small multiple of that), oldest dropped first."""
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.used = 0
-        self.items: OrderedDict[str, Body] = OrderedDict()
+        self.items: OrderedDict[tuple[str, int], Body] = OrderedDict()
 
-    def get(self, text: str) -> Body | None:
-        body = self.items.get(text)
+    def get(self, text: str, line_offset: int = 0) -> Body | None:
+        body = self.items.get((text, line_offset))
         if body is not None:
-            self.items.move_to_end(text)
+            self.items.move_to_end((text, line_offset))
         return body
 
-    def put(self, text: str, body: Body) -> None:
-        if len(text) > self.budget // 16 or text in self.items:
+    def put(self, text: str, body: Body, line_offset: int = 0) -> None:
+        key = (text, line_offset)
+        if len(text) > self.budget // 16 or key in self.items:
             return
-        self.items[text] = body
+        self.items[key] = body
         self.used += len(text)
         while self.used > self.budget:
-            old, _ = self.items.popitem(last=False)
+            (old, _), _ = self.items.popitem(last=False)
             self.used -= len(old)
 
 
 _MEMO = _ParseMemo(2 * 1024 * 1024)
 
 
-def parse_hcl(text: str, path: str) -> HclFile:
-    body = _MEMO.get(text)
+def parse_hcl(text: str, path: str, line_offset: int = 0) -> HclFile:
+    """Parse HCL; `line_offset` is added to every line, for a block parsed
+    apart from the file it was cut from."""
+    body = _MEMO.get(text, line_offset)
     if body is not None:
         return HclFile(path, body)
-    parsed = _parse_hcl(text, path)
-    _MEMO.put(text, parsed.body)
+    parsed = _parse_hcl(text, path, line_offset)
+    _MEMO.put(text, parsed.body, line_offset)
     return parsed
 
 
-def _parse_hcl(text: str, path: str) -> HclFile:
+def _parse_hcl(text: str, path: str, line_offset: int = 0) -> HclFile:
     from hcl2.api import parses_to_tree
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -461,22 +465,23 @@ def _parse_hcl(text: str, path: str) -> HclFile:
         tok = exc.token
         if tok.type == "$END":
             raise HclSyntaxError(
-                "unexpected end of file (an unclosed string, bracket or block?)", exc.line, exc.column
+                "unexpected end of file (an unclosed string, bracket or block?)", exc.line + line_offset, exc.column
             ) from None
         shown = str(tok).strip() or tok.type
-        raise HclSyntaxError(f"unexpected {shown!r}", exc.line, exc.column) from None
+        raise HclSyntaxError(f"unexpected {shown!r}", exc.line + line_offset, exc.column) from None
     except UnexpectedCharacters as exc:
         pos = exc.pos_in_stream or 0
         shown = repr(text[pos]) if pos < len(text) else "end of file"
-        raise HclSyntaxError(f"unexpected character {shown}", exc.line, exc.column) from None
+        raise HclSyntaxError(f"unexpected character {shown}", exc.line + line_offset, exc.column) from None
     except UnexpectedEOF:
-        raise HclSyntaxError("unexpected end of file", text.count("\n") + 1, 0) from None
+        raise HclSyntaxError("unexpected end of file", text.count("\n") + 1 + line_offset, 0) from None
     except UnexpectedInput as exc:
-        raise HclSyntaxError("invalid syntax", getattr(exc, "line", 0), getattr(exc, "column", 0)) from None
+        line = getattr(exc, "line", 0)
+        raise HclSyntaxError("invalid syntax", line + line_offset if line else 0, getattr(exc, "column", 0)) from None
     body_tree = tree.children[0] if tree.children else None
     if not isinstance(body_tree, Tree):
         return HclFile(path, ())
-    return HclFile(path, _Builder(text).body(body_tree))
+    return HclFile(path, _Builder(text, line_offset).body(body_tree))
 
 
 # --- Terraform JSON syntax (.tf.json) ---------------------------------------
