@@ -19,7 +19,7 @@ from itertools import repeat
 from pathlib import Path
 
 from checker.model import ScanError, SourceResult
-from checker.sources.prefilter import Probe
+from checker.sources.prefilter import NOTHING, Probe
 from checker.util.textio import DEFAULT_MAX_FILE_BYTES
 
 #: Directories that never hold the user's own IaC: provider binaries, vendored
@@ -217,14 +217,13 @@ def _survey_subtrees(
 ) -> Survey:
     """A worker's share: walk these subtrees and read their files once.
     `seen` holds the directories above them, so a loop back up is caught."""
-    from checker.sources.prefilter import probe_file, wants_probe
+    from checker.sources.prefilter import probe_files
 
     files: list[str] = []
     errors: list[ScanError] = []
     for d in dirs:
         _walk_tree(d, roots, errors, files, set(seen))
-    probes = {f: probe_file(f, max_bytes, parameters_given) for f in files if wants_probe(f)}
-    return Survey(files, probes, errors)
+    return Survey(files, probe_files(files, max_bytes, parameters_given), errors)
 
 
 class LazyPool:
@@ -322,20 +321,19 @@ def discover(paths: Iterable[str], options: ScanOptions | None = None) -> Discov
 
 def probe_all(files: Sequence[str], options: ScanOptions, pool: Executor | None = None) -> dict[str, Probe]:
     """The first pass over every file a source could read, in the pool's
-    workers when there is one (batches keep the round trips few)."""
-    from checker.sources.prefilter import probe_file, probe_files, wants_probe
+    workers when there is one (batches keep the round trips few).  Files
+    whose probe says nothing are left out (see `prefilter.NOTHING`)."""
+    from checker.sources.prefilter import probe_files, wants_probe
 
     todo = [f for f in files if wants_probe(f)]
     given = bool(options.cfn_parameters or options.cfn_parameter_files)
     if pool is None:
-        return {f: probe_file(f, options.max_file_bytes, given) for f in todo}
+        return probe_files(todo, options.max_file_bytes, given)
     size = max(64, min(1024, len(todo) // 64 or 1))
     batches = [todo[i : i + size] for i in range(0, len(todo), size)]
     probes: dict[str, Probe] = {}
-    for batch, got in zip(
-        batches, pool.map(probe_files, batches, repeat(options.max_file_bytes), repeat(given)), strict=True
-    ):
-        probes.update(zip(batch, got, strict=True))
+    for got in pool.map(probe_files, batches, repeat(options.max_file_bytes), repeat(given)):
+        probes.update(got)
     return probes
 
 
@@ -345,24 +343,24 @@ def plan(files: list[str], options: ScanOptions | None = None, probes: Mapping[s
     options = options or ScanOptions()
     if probes is None:
         probes = probe_all(files, options)
-    blank = Probe()
-    assemblies = {
-        os.path.dirname(f) for f in files if os.path.basename(f) == "manifest.json" and probes.get(f, blank).assembly
-    }
+    assemblies = {os.path.dirname(f) for f, p in probes.items() if p.assembly}
     # Nested assemblies (assembly-*) belong to the outermost one.
     assemblies = {d for d in assemblies if not any(d != o and _is_within(d, [o]) for o in assemblies)}
+    inside_assembly = tuple(a.rstrip(os.sep) + os.sep for a in assemblies)
     tf_dirs: dict[str, list[str]] = {}
     units: list[Unit] = []
     for f in files:
-        name = os.path.basename(f)
-        if assemblies and _is_within(f, assemblies):
+        if inside_assembly and f.startswith(inside_assembly):
             continue
+        d, _, name = f.rpartition(os.sep)
         if name.endswith(TERRAFORM_SUFFIXES):
-            tf_dirs.setdefault(os.path.dirname(f) or ".", []).append(f)
-        elif name.endswith(".json") and probes.get(f, blank).plan:
-            units.append(Unit("terraform_plan", f, (f,)))
+            tf_dirs.setdefault(d or ".", []).append(f)
         elif name.endswith(TEMPLATE_SUFFIXES):
-            units.append(Unit("cloudformation", f, (f,), matters=probes.get(f, blank).matters))
+            probe = probes.get(f, NOTHING)
+            if probe.plan:
+                units.append(Unit("terraform_plan", f, (f,)))
+            else:
+                units.append(Unit("cloudformation", f, (f,), matters=probe.matters))
     units = group_nested_templates(units, options, probes)
     units.extend(terraform_units(tf_dirs, options, probes))
     for a in sorted(assemblies):

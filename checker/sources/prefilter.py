@@ -115,6 +115,12 @@ class Probe:
     nests: bool = False
 
 
+#: What the probe of most files says: nothing to parse, plan or follow.
+#: Maps of probes leave such files out (most of a large tree), and a file
+#: missing from the map reads as this.
+NOTHING = Probe(matters=False)
+
+
 def wants_probe(path: str) -> bool:
     return path.endswith(_TERRAFORM) or path.endswith(_TEMPLATE)
 
@@ -144,7 +150,12 @@ def probe_file(path: str, max_bytes: int, parameters_given: bool = False) -> Pro
     )
 
 
-def probe_files(paths: list[str], max_bytes: int, parameters_given: bool = False) -> list[Probe]:
-    """One batch for a worker: a process round trip per file would cost more
-    than the reads."""
-    return [probe_file(p, max_bytes, parameters_given) for p in paths]
+def probe_files(paths: list[str], max_bytes: int, parameters_given: bool = False) -> dict[str, Probe]:
+    """The probes of the files that say something (see `NOTHING`)."""
+    out = {}
+    for p in paths:
+        if wants_probe(p):
+            probe = probe_file(p, max_bytes, parameters_given)
+            if probe != NOTHING:
+                out[p] = probe
+    return out

@@ -21,7 +21,7 @@ from checker.model import Location, Reference, ScanError, SourceResult, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
 from checker.sources import ScanOptions, Unit, display_path, inside
 from checker.sources.indirect import extract
-from checker.sources.prefilter import Probe
+from checker.sources.prefilter import NOTHING, Probe
 from checker.sources.terraform.blocks import Span, attribute_names, index_blocks, prune
 from checker.sources.terraform.evaluate import Evaluator, Scope, is_known, to_str
 from checker.sources.terraform.hclast import (
@@ -65,17 +65,16 @@ def plan_units(
     given on the command line may bring one in.
     """
     if probes is None:
-        from checker.sources.prefilter import probe_file
+        from checker.sources.prefilter import probe_files
 
-        probes = {f: probe_file(f, options.max_file_bytes) for fs in tf_dirs.values() for f in fs}
-    blank = Probe()
+        probes = probe_files([f for fs in tf_dirs.values() for f in fs], options.max_file_bytes)
     norm = {os.path.normpath(d): fs for d, fs in tf_dirs.items()}
     calls: dict[str, list[str]] = {}
     called: set[str] = set()
     for d, fs in norm.items():
         targets = []
         for f in fs:
-            for src in probes.get(f, blank).modules:
+            for src in probes.get(f, NOTHING).modules:
                 t = os.path.normpath(os.path.join(d, src))
                 if t in norm and t != d:
                     targets.append(t)
@@ -85,7 +84,7 @@ def plan_units(
 
     def unit(key: str, dirs: list[str]) -> Unit:
         files = tuple(f for x in dirs for f in sorted(norm[x]))
-        return Unit("terraform", key, files, matters=given or any(probes.get(f, blank).matters for f in files))
+        return Unit("terraform", key, files, matters=given or any(probes.get(f, NOTHING).matters for f in files))
 
     roots = sorted(d for d in norm if d not in called)
     units: list[Unit] = []
