@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import traceback
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -42,6 +42,7 @@ from checker.sources import (
     survey,
     walk,
 )
+from checker.sources.prefilter import NOTHING, Probe, wants_probe
 from checker.suppressions import Suppressor
 
 #: Below this many units a process pool costs more than it saves.
@@ -143,6 +144,21 @@ def run_units(
         if own is not None:
             own.shutdown()
     return [r if r is not None else SourceResult() for r in results]
+
+
+def _suppression_hint(files: list[str], probes: Mapping[str, Probe] | None) -> Callable[[str], bool] | None:
+    """Which files can hold a suppression, from the first pass; a file it did
+    not read (or that a report names differently) is read to find out."""
+    if probes is None:
+        return None
+    walked = set(files)
+
+    def may_suppress(file: str) -> bool:
+        if file in walked and wants_probe(file):
+            return probes.get(file, NOTHING).suppresses
+        return True
+
+    return may_suppress
 
 
 def assess(references: Iterable[Reference], settings: ScanSettings) -> tuple[list[AssessedReference], list[Finding]]:
@@ -256,7 +272,7 @@ def _scan(
     refs = _dedupe(refs)
     refs.sort(key=lambda r: (r.location.file, r.location.line, r.location.column, r.resource, r.attribute))
     assessed, findings = assess(refs, settings)
-    suppressor = Suppressor(settings.as_of, options.max_file_bytes)
+    suppressor = Suppressor(settings.as_of, options.max_file_bytes, _suppression_hint(files, probes))
     findings = suppressor.apply(findings)
     errors.extend(suppressor.errors)
     if settings.baseline is not None:

@@ -19,6 +19,7 @@ apply and is reported as an error: silence must be explained.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -99,9 +100,12 @@ def _matches(rule_ids: tuple[str, ...], rule_id: str) -> bool:
 class Suppressor:
     """Reads each file once, only for files that have findings."""
 
-    def __init__(self, as_of: date, max_bytes: int) -> None:
+    def __init__(self, as_of: date, max_bytes: int, may_suppress: Callable[[str], bool] | None = None) -> None:
         self.as_of = as_of
         self.max_bytes = max_bytes
+        #: From the first pass: False for a file that names no suppression
+        #: mark, which then is not read again.
+        self.may_suppress = may_suppress or (lambda _: True)
         self.errors: list[ScanError] = []
         self._lines: dict[str, dict[int, Inline]] = {}
         self._metadata: dict[str, dict[str, list[Inline]]] = {}
@@ -109,6 +113,9 @@ class Suppressor:
     def _file(self, file: str) -> dict[int, Inline]:
         if file not in self._lines:
             found: dict[int, Inline] = {}
+            if not self.may_suppress(file):
+                self._lines[file] = found
+                return found
             try:
                 text = read_text(file, self.max_bytes)
             except FileReadError:
@@ -127,6 +134,8 @@ class Suppressor:
             return self._metadata[file]
         out: dict[str, list[Inline]] = {}
         self._metadata[file] = out
+        if not self.may_suppress(file):
+            return out
         try:
             text = read_text(file, self.max_bytes)
         except FileReadError:

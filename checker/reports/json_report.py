@@ -106,4 +106,20 @@ def as_document(result: ScanResult) -> dict[str, Any]:
 
 
 def render(result: ScanResult) -> str:
-    return json.dumps(as_document(result), indent=2) + "\n"
+    """Indented at the top, one compact object per line in the long lists:
+    as easy to read and diff as fully indented JSON, and written by the C
+    encoder (`indent` would take the pure-Python one, slow on large scans)."""
+    doc = as_document(result)
+    enc = json.JSONEncoder(separators=(", ", ": ")).encode
+    lines = ["{"]
+    for i, (key, value) in enumerate(doc.items()):
+        comma = "," if i < len(doc) - 1 else ""
+        if isinstance(value, list) and value:
+            lines.append(f"  {enc(key)}: [")
+            lines.extend(f"    {enc(item)}," for item in value[:-1])
+            lines.append(f"    {enc(value[-1])}")
+            lines.append(f"  ]{comma}")
+        else:
+            lines.append(f"  {enc(key)}: {enc(value)}{comma}")
+    lines.append("}")
+    return "\n".join(lines) + "\n"

@@ -381,9 +381,8 @@ def group_nested_templates(
     templates = {os.path.normpath(u.key): u for u in units if u.source == "cloudformation"}
     children: dict[str, list[str]] = {}
     for key, unit in templates.items():
-        probe = probes.get(unit.key) if probes is not None else None
-        if probe is not None and not probe.nests:
-            continue  # the cheap test first: most templates nest nothing
+        if probes is not None and not probes.get(unit.key, NOTHING).nests:
+            continue  # the first pass read it: most templates nest nothing
         try:
             text = read_text(key, options.max_file_bytes)
         except FileReadError:

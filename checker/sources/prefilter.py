@@ -51,6 +51,9 @@ PLAN_HEAD = 4096
 MANIFEST_HEAD = 65536
 
 _NESTED_STACK = b"AWS::CloudFormation::Stack"
+#: Every suppression names one of these (`bedrock-lifecycle:ignore`,
+#: `checkov:skip`, or the `bedrock-lifecycle` / `checkov` Metadata keys).
+_SUPPRESSION_MARKS = (b"bedrock-lifecycle", b"checkov")
 _MODULE_SOURCE = re.compile(rb'module\s+"[^"]*"\s*\{[^}]*?\bsource\s*=\s*"(\.{1,2}/[^"]*)"', re.DOTALL)
 _TERRAFORM = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 _TEMPLATE = (".yaml", ".yml", ".json", ".template", ".templ")
@@ -113,12 +116,15 @@ class Probe:
     plan: bool = False
     assembly: bool = False
     nests: bool = False
+    #: May hold a suppression (an inline comment or template Metadata):
+    #: only such files are read again to apply them.
+    suppresses: bool = True
 
 
 #: What the probe of most files says: nothing to parse, plan or follow.
 #: Maps of probes leave such files out (most of a large tree), and a file
 #: missing from the map reads as this.
-NOTHING = Probe(matters=False)
+NOTHING = Probe(matters=False, suppresses=False)
 
 
 def wants_probe(path: str) -> bool:
@@ -137,9 +143,10 @@ def probe_file(path: str, max_bytes: int, parameters_given: bool = False) -> Pro
         return Probe()
     name = os.path.basename(path)
     undecidable = oversized or b"\x00" in data[:2] or data[:2] in (b"\xff\xfe", b"\xfe\xff")
+    suppresses = undecidable or _SUPPRESSION_MARKS[0] in data or _SUPPRESSION_MARKS[1] in data
     if path.endswith(_TERRAFORM):
         modules = () if oversized or not path.endswith(".tf") else module_sources(data)
-        return Probe(undecidable or may_hold_models(data), modules)
+        return Probe(undecidable or may_hold_models(data), modules, suppresses=suppresses)
     plan = name.endswith(".json") and looks_like_plan(data[:PLAN_HEAD])
     assembly = name == "manifest.json" and looks_like_assembly_manifest(data[:MANIFEST_HEAD])
     return Probe(
@@ -147,6 +154,7 @@ def probe_file(path: str, max_bytes: int, parameters_given: bool = False) -> Pro
         plan=plan,
         assembly=assembly,
         nests=_NESTED_STACK in data,
+        suppresses=suppresses,
     )
 
 

@@ -57,6 +57,19 @@ def test_json_validates_against_its_own_schema(result: ScanResult) -> None:
     assert pt["action"] == "create" and pt["resource"] == "aws_bedrock_provisioned_model_throughput.peak"
 
 
+def test_json_is_the_document_with_one_item_per_line(result: ScanResult) -> None:
+    from dataclasses import replace
+
+    from checker.reports.json_report import as_document
+
+    text = render("json", result)
+    assert json.loads(text) == as_document(result)
+    lines = text.splitlines()
+    assert not result.errors and len(lines) == len(result.references) + len(result.findings) + 14
+    empty = replace(result, references=[], findings=[], errors=[])
+    assert json.loads(render("json", empty)) == as_document(empty)
+
+
 def test_sarif_validates_against_the_official_schema(result: ScanResult) -> None:
     if not SARIF_SCHEMA.is_file():
         pytest.fail(f"the official SARIF schema is expected at {SARIF_SCHEMA}")
