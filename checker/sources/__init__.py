@@ -143,7 +143,13 @@ def _list_dir(
     subdirs = []
     for e in entries:
         try:
-            if e.is_symlink():
+            # Most entries are plain files: ask that first (d_type, no system call).
+            if e.is_file(follow_symlinks=False):
+                out.append(e.path)
+            elif e.is_dir(follow_symlinks=False):
+                if e.name not in SKIP_DIRS:
+                    subdirs.append(e.path)
+            elif e.is_symlink():
                 target = os.path.realpath(e.path)
                 if not os.path.exists(target):
                     errors.append(ScanError(display_path(e.path), "broken symlink, not followed"))
@@ -160,11 +166,6 @@ def _list_dir(
                     if _is_within(os.path.realpath(d), [target]):
                         errors.append(ScanError(display_path(e.path), "symlink loop, not followed"))
                     continue
-                out.append(e.path)
-            elif e.is_dir(follow_symlinks=False):
-                if e.name not in SKIP_DIRS:
-                    subdirs.append(e.path)
-            elif e.is_file(follow_symlinks=False):
                 out.append(e.path)
         except OSError as exc:
             errors.append(ScanError(display_path(e.path), f"cannot stat: {exc.strerror or exc}"))

@@ -131,36 +131,63 @@ def wants_probe(path: str) -> bool:
     return path.endswith(_TERRAFORM) or path.endswith(_TEMPLATE)
 
 
-def probe_file(path: str, max_bytes: int, parameters_given: bool = False) -> Probe:
+def _read(path: str, max_bytes: int) -> tuple[bytes, bool] | None:
+    """The file's bytes (its head when over `max_bytes`) and whether it is
+    over; None when it cannot be read."""
     try:
-        with open(path, "rb") as fh:
-            size = os.fstat(fh.fileno()).st_size
-            oversized = size > max_bytes
-            # Read what the file holds (not max_bytes: allocating megabytes
-            # for every small file is what made this pass slow).
-            data = fh.read(MANIFEST_HEAD if oversized else size + 1)
+        fd = os.open(path, os.O_RDONLY)
     except OSError:
-        return Probe()
-    name = os.path.basename(path)
+        return None
+    try:
+        size = os.fstat(fd).st_size
+        oversized = size > max_bytes
+        # Read what the file holds (not max_bytes: allocating megabytes for
+        # every small file is what made this pass slow), with plain system
+        # calls: a buffered file object costs more than the read.
+        want = MANIFEST_HEAD if oversized else size + 1
+        chunks = [os.read(fd, want)]
+        got = len(chunks[0])
+        while chunks[-1] and got < want:
+            chunks.append(os.read(fd, want - got))
+            got += len(chunks[-1])
+        return b"".join(chunks), oversized
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _judge(path: str, data: bytes, oversized: bool, names_models: bool, parameters_given: bool) -> Probe:
     undecidable = oversized or b"\x00" in data[:2] or data[:2] in (b"\xff\xfe", b"\xfe\xff")
     suppresses = undecidable or _SUPPRESSION_MARKS[0] in data or _SUPPRESSION_MARKS[1] in data
     if path.endswith(_TERRAFORM):
         modules = () if oversized or not path.endswith(".tf") else module_sources(data)
-        return Probe(undecidable or may_hold_models(data), modules, suppresses=suppresses)
+        return Probe(undecidable or names_models, modules, suppresses=suppresses)
+    name = os.path.basename(path)
     plan = name.endswith(".json") and looks_like_plan(data[:PLAN_HEAD])
     assembly = name == "manifest.json" and looks_like_assembly_manifest(data[:MANIFEST_HEAD])
+    nests = _NESTED_STACK in data
+    hosts = nests or any(t in data for t in _template_hosts())
     return Probe(
-        undecidable or plan or assembly or template_may_matter(data, parameters_given),
+        undecidable or plan or assembly or nests or (hosts and (parameters_given or names_models)),
         plan=plan,
         assembly=assembly,
-        nests=_NESTED_STACK in data,
+        nests=nests,
         suppresses=suppresses,
     )
 
 
+def probe_file(path: str, max_bytes: int, parameters_given: bool = False) -> Probe:
+    read = _read(path, max_bytes)
+    if read is None:
+        return Probe()
+    data, oversized = read
+    return _judge(path, data, oversized, may_hold_models(data), parameters_given)
+
+
 def probe_files(paths: list[str], max_bytes: int, parameters_given: bool = False) -> dict[str, Probe]:
     """The probes of the files that say something (see `NOTHING`)."""
-    out = {}
+    out: dict[str, Probe] = {}
     for p in paths:
         if wants_probe(p):
             probe = probe_file(p, max_bytes, parameters_given)

@@ -45,12 +45,15 @@ MAX_INSTANCES = 1000
 MAX_MODULE_DEPTH = 32
 
 
-def _tf_files(directory: str) -> list[str]:
+def _tf_files(directory: str) -> list[tuple[str, bool]]:
+    """The directory's Terraform files, each with whether it is a symlink
+    (only those need resolving to stay inside the tree)."""
     try:
-        names = sorted(os.listdir(directory))
+        with os.scandir(directory) as it:
+            found = [(e.path, e.is_symlink()) for e in it if e.name.endswith((".tf", ".tf.json"))]
     except OSError:
         return []
-    return [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))]
+    return sorted(found)
 
 
 def plan_units(
@@ -224,8 +227,9 @@ class UnitScan:
             return self.dirs[path]
         md = ModuleDir(path, self.result.errors.append)
         self.dirs[path] = md
-        for f in _tf_files(path):
-            if not self.inside_roots(f):
+        dir_inside = self.inside_roots(path)
+        for f, link in _tf_files(path):
+            if (link or not dir_inside) and not self.inside_roots(f):
                 continue  # a symlink out of the tree (discovery reports it); never read
             try:
                 text = read_text(f, self.options.max_file_bytes)
