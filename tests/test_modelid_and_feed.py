@@ -183,6 +183,20 @@ def test_lookup_tolerates_the_spellings_templates_use() -> None:
     assert hit is not None and hit.model_id == "amazon.nova-pro-v1:0"
 
 
+def test_the_bundled_feed_as_released_passes_its_schema_and_is_pinned() -> None:
+    """Scans trust the bundled bytes without importing jsonschema; this is
+    where they are validated.  After regenerating bundled.json, update
+    BUNDLED_FEED_SHA256 (the scan would otherwise validate on every start)."""
+    import hashlib
+
+    from checker.feed.loader import BUNDLED_FEED_SHA256, validate_feed_document
+
+    data = (Path(__file__).parents[1] / "checker/feed/bundled.json").read_bytes()
+    validate_feed_document(json.loads(data), "bundled feed")
+    assert hashlib.sha256(data).hexdigest() == BUNDLED_FEED_SHA256
+    assert load_bundled_feed() == feed_from_document(json.loads(data), "bundled feed")
+
+
 def test_bundled_feed_real_rows() -> None:
     feed = load_bundled_feed()
 

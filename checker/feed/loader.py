@@ -6,6 +6,7 @@ is an error naming the JSON path and the problem, never a partial load.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from functools import lru_cache
@@ -85,8 +86,9 @@ def _schedule(obj: dict[str, Any]) -> Schedule:
     )
 
 
-def feed_from_document(doc: dict[str, Any], origin: str = "feed") -> Feed:
-    validate_feed_document(doc, origin)
+def feed_from_document(doc: dict[str, Any], origin: str = "feed", trusted: bool = False) -> Feed:
+    if not trusted:
+        validate_feed_document(doc, origin)
     models = []
     for m in doc["models"]:
         models.append(
@@ -160,7 +162,15 @@ def load_feed(location: str | Path | None = None) -> Feed:
     return parse_feed_bytes(data, loc)
 
 
+#: The bundled snapshot as released: the test suite validates exactly these
+#: bytes against the schema, so a scan need not import jsonschema and
+#: validate them again on every start.  Any other bytes are validated.
+BUNDLED_FEED_SHA256 = "477425c12d132ad2726b74be3d7e860c62f10e43941c717b5984fc920f899ae6"
+
+
 @lru_cache(maxsize=1)
 def load_bundled_feed() -> Feed:
     data = resources.files("checker.feed").joinpath("bundled.json").read_bytes()
+    if hashlib.sha256(data).hexdigest() == BUNDLED_FEED_SHA256:
+        return feed_from_document(json.loads(data), "bundled feed", trusted=True)
     return parse_feed_bytes(data, "bundled feed")
