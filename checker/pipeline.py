@@ -36,10 +36,11 @@ from checker.sources import (
     ScanOptions,
     Unit,
     display_path,
-    plan,
+    plan_parts,
     probe_all,
     scanner_for,
     survey,
+    terraform_units,
     walk,
 )
 from checker.sources.prefilter import NOTHING, Probe, wants_probe
@@ -101,6 +102,20 @@ def run_units(
     """Scan units, in parallel when worthwhile; results keep the units' order
     so that output is deterministic whatever the scheduling.  With a cache,
     a unit whose files, options, tool and feed are unchanged is not parsed."""
+    return start_units(units, options, jobs, cache, cache_salt, pools)(on_progress)
+
+
+def start_units(
+    units: Sequence[Unit],
+    options: ScanOptions,
+    jobs: int = 0,
+    cache: ResultCache | None = None,
+    cache_salt: str = "",
+    pools: LazyPool | None = None,
+) -> Callable[[Callable[[int, int], None] | None], list[SourceResult]]:
+    """`run_units` in two steps: the work is handed to the workers now, and
+    the returned function waits for the results, so this process can plan
+    more work (Terraform's module graph) while the workers scan."""
     results: list[SourceResult | None] = [None] * len(units)
     keys: list[str | None] = [None] * len(units)
     todo: list[int] = []
@@ -117,7 +132,6 @@ def run_units(
                 continue
         todo.append(i)
     workers = jobs or (os.cpu_count() or 1)
-    done = len(units) - len(todo)
     fresh: Iterator[SourceResult]
     own = None
     if workers <= 1 or len(todo) < PARALLEL_THRESHOLD:
@@ -131,19 +145,24 @@ def run_units(
         # busy while the other waits.
         chunk = max(1, min(16, len(todo) // (workers * 16)))
         fresh = pool.map(scan_unit_safely, [units[i] for i in todo], repeat(options), chunksize=chunk)
-    try:
-        for i, res in zip(todo, fresh, strict=True):
-            results[i] = res
-            key = keys[i]
-            if cache is not None and key is not None and not any(e.kind == "internal" for e in res.errors):
-                cache.put(key, res)
-            done += 1
-            if on_progress:
-                on_progress(done, len(units))
-    finally:
-        if own is not None:
-            own.shutdown()
-    return [r if r is not None else SourceResult() for r in results]
+
+    def finish(on_progress: Callable[[int, int], None] | None) -> list[SourceResult]:
+        done = len(units) - len(todo)
+        try:
+            for i, res in zip(todo, fresh, strict=True):
+                results[i] = res
+                key = keys[i]
+                if cache is not None and key is not None and not any(e.kind == "internal" for e in res.errors):
+                    cache.put(key, res)
+                done += 1
+                if on_progress:
+                    on_progress(done, len(units))
+        finally:
+            if own is not None:
+                own.shutdown()
+        return [r if r is not None else SourceResult() for r in results]
+
+    return finish
 
 
 def _suppression_hint(files: list[str], probes: Mapping[str, Probe] | None) -> Callable[[str], bool] | None:
@@ -201,6 +220,10 @@ def _dedupe(refs: Iterable[Reference]) -> list[Reference]:
     return out
 
 
+def _kept_by(patterns: Sequence[str]) -> Callable[[Unit], bool]:
+    return (lambda u: not _skipped(u.key, patterns)) if patterns else (lambda u: True)
+
+
 def _skipped(path: str, patterns: Sequence[str]) -> bool:
     import fnmatch
 
@@ -254,10 +277,19 @@ def _scan(
     else:
         if probes is None:
             probes = probe_all(files, options, pools.get() if len(files) >= PROBE_PARALLEL_THRESHOLD else None)
-        units = plan(files, options, probes)
-        if settings.skip_paths:
-            units = [u for u in units if not _skipped(u.key, settings.skip_paths)]
-        results = run_units(units, options, settings.jobs, on_progress, cache, salt, pools)
+        early, tf_dirs, late = plan_parts(files, options, probes)
+        kept = _kept_by(settings.skip_paths)
+        first = [u for u in (*early, *late) if kept(u)]
+        finish_first = start_units(first, options, settings.jobs, cache, salt, pools)
+        terraform = [u for u in terraform_units(tf_dirs, options, probes) if kept(u)]
+        finish_terraform = start_units(terraform, options, settings.jobs, cache, salt, pools)
+        total = len(first) + len(terraform)
+        done_first = finish_first(on_progress and (lambda d, _: on_progress(d, total)))
+        done_tf = finish_terraform(on_progress and (lambda d, _: on_progress(len(first) + d, total)))
+        # The order `plan` gives (templates and plans, Terraform, assemblies),
+        # so the output does not depend on how the work was overlapped.
+        n_early = len(first) - sum(1 for u in late if kept(u))
+        results = [*done_first[:n_early], *done_tf, *done_first[n_early:]]
         internal = any(e.kind == "internal" for res in results for e in res.errors)
         if cache is not None and whole is not None and not internal:
             combined = SourceResult()

@@ -344,6 +344,17 @@ def plan(files: list[str], options: ScanOptions | None = None, probes: Mapping[s
     options = options or ScanOptions()
     if probes is None:
         probes = probe_all(files, options)
+    early, tf_dirs, late = plan_parts(files, options, probes)
+    return [*early, *terraform_units(tf_dirs, options, probes), *late]
+
+
+def plan_parts(
+    files: list[str], options: ScanOptions, probes: Mapping[str, Probe]
+) -> tuple[list[Unit], dict[str, list[str]], list[Unit]]:
+    """`plan` in parts, in output order: templates and plans, the Terraform
+    directories (grouping them into units walks the module graph, the one
+    slow step of planning), then cloud assemblies.  The pipeline starts the
+    first part scanning before it groups the Terraform directories."""
     assemblies = {os.path.dirname(f) for f, p in probes.items() if p.assembly}
     # Nested assemblies (assembly-*) belong to the outermost one.
     assemblies = {d for d in assemblies if not any(d != o and _is_within(d, [o]) for o in assemblies)}
@@ -362,11 +373,9 @@ def plan(files: list[str], options: ScanOptions | None = None, probes: Mapping[s
                 units.append(Unit("terraform_plan", f, (f,)))
             else:
                 units.append(Unit("cloudformation", f, (f,), matters=probe.matters))
-    units = group_nested_templates(units, options, probes)
-    units.extend(terraform_units(tf_dirs, options, probes))
-    for a in sorted(assemblies):
-        units.append(Unit("cdk", a, (os.path.join(a, "manifest.json"),)))
-    return units
+    early = group_nested_templates(units, options, probes)
+    late = [Unit("cdk", a, (os.path.join(a, "manifest.json"),)) for a in sorted(assemblies)]
+    return early, tf_dirs, late
 
 
 def group_nested_templates(
