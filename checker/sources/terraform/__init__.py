@@ -45,15 +45,12 @@ MAX_INSTANCES = 1000
 MAX_MODULE_DEPTH = 32
 
 
-def _tf_files(directory: str) -> list[tuple[str, bool]]:
-    """The directory's Terraform files, each with whether it is a symlink
-    (only those need resolving to stay inside the tree)."""
+def _tf_files(directory: str) -> list[str]:
     try:
-        with os.scandir(directory) as it:
-            found = [(e.path, e.is_symlink()) for e in it if e.name.endswith((".tf", ".tf.json"))]
+        names = sorted(os.listdir(directory))
     except OSError:
         return []
-    return sorted(found)
+    return [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))]
 
 
 def plan_units(
@@ -198,7 +195,8 @@ class ModuleDir:
             for e in pending:
                 self._parsed(e)
             if pending or not self._locals_built:
-                self._locals = {a.name: a.expr for _, b in self.blocks("locals") for a in b.attributes().values()}
+                parsed = [e.block for e in self.entries if e.type == "locals" and e.block is not None]
+                self._locals = {a.name: a.expr for b in parsed for a in b.attributes().values()}
                 self._locals_built = True
         return self._locals.get(name)
 
@@ -218,6 +216,7 @@ class UnitScan:
         self.options = options
         self.roots = [os.path.realpath(r) for r in (options.roots or (unit.key,))]
         self.dirs: dict[str, ModuleDir] = {}
+        self._inside_dirs: dict[str, bool] = {}
         self.result = SourceResult(files=list(unit.files))
         self.instances = 0
 
@@ -227,9 +226,8 @@ class UnitScan:
             return self.dirs[path]
         md = ModuleDir(path, self.result.errors.append)
         self.dirs[path] = md
-        dir_inside = self.inside_roots(path)
-        for f, link in _tf_files(path):
-            if (link or not dir_inside) and not self.inside_roots(f):
+        for f in _tf_files(path):
+            if not self.inside_roots(f):
                 continue  # a symlink out of the tree (discovery reports it); never read
             try:
                 text = read_text(f, self.options.max_file_bytes)
@@ -296,6 +294,17 @@ class UnitScan:
         return out
 
     def inside_roots(self, path: str) -> bool:
+        """Whether `path` resolves inside the scanned roots.  A path that is
+        not a symlink is inside when its directory is, which is resolved once
+        per directory (resolving every file costs a system call per path
+        component)."""
+        parent = os.path.dirname(path) or "."
+        if not os.path.islink(path):
+            known = self._inside_dirs.get(parent)
+            if known is None:
+                known = self._inside_dirs[parent] = inside(parent, self.roots)
+            if known:
+                return True
         return inside(path, self.roots)
 
 
