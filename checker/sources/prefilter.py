@@ -131,26 +131,38 @@ def wants_probe(path: str) -> bool:
     return path.endswith(_TERRAFORM) or path.endswith(_TEMPLATE)
 
 
+#: First read of every file: most IaC files are smaller, so one read
+#: returns the whole file and its size needs no separate system call.
+FIRST_READ = 65536
+
+
 def _read(path: str, max_bytes: int) -> tuple[bytes, bool] | None:
     """The file's bytes (its head when over `max_bytes`) and whether it is
-    over; None when it cannot be read."""
+    over; None when it cannot be read.  Plain system calls, and as few as
+    possible: a buffered file object, or a stat per file, costs more than the
+    read on a tree of small files."""
     try:
         fd = os.open(path, os.O_RDONLY)
     except OSError:
         return None
     try:
+        head = os.read(fd, FIRST_READ)
+        if len(head) < FIRST_READ:
+            return head, len(head) > max_bytes
         size = os.fstat(fd).st_size
-        oversized = size > max_bytes
-        # Read what the file holds (not max_bytes: allocating megabytes for
-        # every small file is what made this pass slow), with plain system
-        # calls: a buffered file object costs more than the read.
-        want = MANIFEST_HEAD if oversized else size + 1
-        chunks = [os.read(fd, want)]
-        got = len(chunks[0])
-        while chunks[-1] and got < want:
-            chunks.append(os.read(fd, want - got))
-            got += len(chunks[-1])
-        return b"".join(chunks), oversized
+        if size > max_bytes:
+            return head, True
+        chunks = [head]
+        got = len(head)
+        while True:
+            more = os.read(fd, max_bytes + 1 - got)
+            if not more:
+                break
+            chunks.append(more)
+            got += len(more)
+            if got > max_bytes:
+                return b"".join(chunks)[:FIRST_READ], True
+        return b"".join(chunks), False
     except OSError:
         return None
     finally:
@@ -162,6 +174,8 @@ def _judge(path: str, data: bytes, oversized: bool, names_models: bool, paramete
     suppresses = undecidable or _SUPPRESSION_MARKS[0] in data or _SUPPRESSION_MARKS[1] in data
     if path.endswith(_TERRAFORM):
         modules = () if oversized or not path.endswith(".tf") else module_sources(data)
+        if not (undecidable or names_models or modules or suppresses):
+            return NOTHING  # most files of a large tree
         return Probe(undecidable or names_models, modules, suppresses=suppresses)
     name = os.path.basename(path)
     plan = name.endswith(".json") and looks_like_plan(data[:PLAN_HEAD])
@@ -191,6 +205,6 @@ def probe_files(paths: list[str], max_bytes: int, parameters_given: bool = False
     for p in paths:
         if wants_probe(p):
             probe = probe_file(p, max_bytes, parameters_given)
-            if probe != NOTHING:
+            if probe is not NOTHING and probe != NOTHING:
                 out[p] = probe
     return out
