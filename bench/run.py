@@ -95,6 +95,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--checkov", help="checkov executable (default: the cached test environment)")
     ap.add_argument("--cache", action="store_true", help="also time a warm-cache re-scan")
     ap.add_argument("--json", type=Path, help="write the results here as JSON")
+    ap.add_argument(
+        "--double",
+        action="store_true",
+        help="also time the tree doubled (a second corpus of the same size, another seed, scanned together)",
+    )
     args = ap.parse_args(argv)
 
     corpus = args.corpus
@@ -113,6 +118,13 @@ def main(argv: list[str] | None = None) -> int:
         cache_dir = ROOT / "bench" / "results" / "cache"
         shutil.rmtree(cache_dir, ignore_errors=True)
         runs["bedrock-lifecycle (warm cache)"] = [*scan, "--cache", str(cache_dir)]
+    if args.double:
+        from make_corpus import generate
+
+        twin = ROOT / "bench" / "corpus" / f"{corpus.name}-seed2"
+        if not twin.is_dir():
+            generate(args.size, twin, seed=2)
+        runs["bedrock-lifecycle (tree doubled)"] = [*scan[:2], str(twin), *scan[2:]]
     runs["grep -r (floor)"] = ["grep", "-rIl", "-e", "foundation", "-e", "anthropic", str(corpus)]
     if not args.no_checkov:
         checkov = args.checkov
@@ -138,11 +150,12 @@ def main(argv: list[str] | None = None) -> int:
             times.append(secs)
         peak = measure(cmd, env, rss=True)[1] if args.reps > 1 or not name.startswith("checkov") else 0
         med = statistics.median(times)
+        size = mb * 2 if "doubled" in name else mb
         results[name] = {
             "median_s": med,
             "min_s": min(times),
             "max_s": max(times),
-            "mb_per_s": mb / med,
+            "mb_per_s": size / med,
             "peak_rss_mb": peak / 1024,
         }
     checkov_t = next((r["median_s"] for n, r in results.items() if n.startswith("checkov")), None)
@@ -154,6 +167,10 @@ def main(argv: list[str] | None = None) -> int:
         print(
             f"{name:<32} {r['median_s']:>9.2f} {spread:>12} {r['mb_per_s']:>8.1f} {r['peak_rss_mb']:>12.0f} {ratio:>11}"
         )
+    doubled = results.get("bedrock-lifecycle (tree doubled)")
+    if doubled:
+        ratio = doubled["median_s"] / results["bedrock-lifecycle"]["median_s"]
+        print(f"doubling the tree multiplied the time by {ratio:.2f} (target: at most 2.2)")
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps({"corpus_mb": mb, "results": results}, indent=2))

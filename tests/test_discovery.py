@@ -118,3 +118,41 @@ def test_plan_detection_reads_content_not_name(tmp_path: Path) -> None:
     units = _units(tmp_path)
     assert units["terraform_plan"] == ["a.json"]
     assert units["cloudformation"] == ["b.json", "package.json"]  # the CFN source skips non-templates quietly
+
+
+def test_the_walk_shared_out_to_workers_finds_what_the_serial_walk_finds(tmp_path: Path) -> None:
+    """A wide tree is walked and read in worker processes; the files, the
+    first-pass verdicts and the symlink errors are those of the serial walk."""
+    from checker.sources import LazyPool, ScanOptions, survey
+
+    outside = tmp_path / "outside"
+    _write(
+        outside / "secret.tf", 'resource "aws_bedrockagent_agent" "x" { foundation_model = "anthropic.claude-v2" }\n'
+    )
+    root = tmp_path / "repo"
+    for i in range(40):
+        _write(root / f"team{i:02d}/svc/main.tf", 'resource "aws_s3_bucket" "b" {}\n')
+    _write(
+        root / "team07/svc/agent.tf",
+        'resource "aws_bedrockagent_agent" "a" { foundation_model = "anthropic.claude-v2" }\n',
+    )
+    _write(root / "team09/stack.yaml", "Resources:\n  F: {Type: AWS::Lambda::Function, Properties: {}}\n")
+    _write(root / "top.tf", "# nothing here\n")
+    os.symlink(outside, root / "team03/out")
+    os.symlink(root / "team05", root / "team05/svc/loop")
+    options = ScanOptions(roots=(str(root),))
+    serial = survey([str(root)], options)
+    pools = LazyPool(2)
+    try:
+        shared = survey([str(root)], options, pools)
+        assert pools._pool is not None  # the workers did the walk
+    finally:
+        pools.close()
+    assert shared.files == serial.files == walk([str(root)], [])
+    assert shared.probes == serial.probes
+    assert [p for p, probe in shared.probes.items() if probe.matters] == [str(root / "team07/svc/agent.tf")]
+    assert sorted(map(str, shared.errors)) == sorted(map(str, serial.errors))
+    assert {e.message for e in shared.errors} == {
+        "symlink points outside the scanned tree, not followed",
+        "symlink loop, not followed",
+    }
