@@ -55,21 +55,30 @@ def unit_key(source: str, key: str, files: tuple[str, ...], options_repr: str, s
     return h.hexdigest()
 
 
-def tree_key(files: list[str], extra_files: tuple[str, ...], settings_repr: str, salt: str) -> str | None:
+def tree_key(
+    files: list[str],
+    extra_files: tuple[str, ...],
+    settings_repr: str,
+    salt: str,
+    stats: dict[str, tuple[int, int]] | None = None,
+) -> str | None:
     """Key of a whole scan from every file's path, size and modification time
     (as make and git trust them): an unchanged tree is not even read again.
     Any change falls back to the per-unit content hashes.  None when a file
-    cannot be stat'ed."""
+    cannot be stat'ed.  `stats` are the walk's, when it took them."""
     h = hashlib.sha256()
     for part in (str(CACHE_FORMAT), __version__, salt, settings_repr):
         h.update(part.encode())
         h.update(b"\0")
     for f in sorted(files) + sorted(extra_files):
-        try:
-            st = os.stat(f)
-        except OSError:
-            return None
-        h.update(f"{f}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+        known = stats.get(f) if stats is not None else None
+        if known is None:
+            try:
+                st = os.stat(f)
+            except OSError:
+                return None
+            known = (st.st_size, st.st_mtime_ns)
+        h.update(f"{f}\0{known[0]}\0{known[1]}\0".encode())
     return "tree-" + h.hexdigest()
 
 
@@ -142,3 +151,29 @@ class ResultCache:
         # A read-only or full cache directory must not fail the scan.
         with contextlib.suppress(OSError):
             atomic_write_text(self._path(key), encode(result), durable=False)
+
+    def get_report(self, key: str) -> tuple[str, int] | None:
+        """A rendered report and its exit code, for an unchanged tree scanned
+        with the same settings, date, feed and tool; never trusted when it
+        does not have exactly that shape."""
+        try:
+            doc = json.loads(self._path(key).read_text("utf-8"))
+        except (OSError, ValueError):
+            self.misses += 1
+            return None
+        if (
+            not isinstance(doc, dict)
+            or doc.get("format") != CACHE_FORMAT
+            or doc.get("kind") != "report"
+            or not isinstance(doc.get("text"), str)
+            or doc.get("exit_code") not in (0, 1, 2)
+        ):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return doc["text"], doc["exit_code"]
+
+    def put_report(self, key: str, text: str, exit_code: int) -> None:
+        doc = {"format": CACHE_FORMAT, "kind": "report", "exit_code": exit_code, "text": text}
+        with contextlib.suppress(OSError):
+            atomic_write_text(self._path(key), json.dumps(doc), durable=False)

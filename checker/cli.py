@@ -161,16 +161,58 @@ def fail_on(args: argparse.Namespace) -> Severity:
 def emit(args: argparse.Namespace, result: ScanResult) -> int:
     """Write every requested format; machine formats never get progress noise."""
     from checker.reports import render
+
+    for fmt, path in _outputs(args):
+        _write_output(path, render(str(fmt), result))
+    return result.exit_code
+
+
+def _outputs(args: argparse.Namespace) -> list[list[str | None]]:
+    outputs: list[list[str | None]] = getattr(args, "outputs", None) or [["text", None]]
+    return outputs
+
+
+def _write_output(path: str | None, text: str) -> None:
     from checker.util.atomic import atomic_write_text
 
-    outputs = getattr(args, "outputs", None) or [["text", None]]
-    for fmt, path in outputs:
-        text = render(fmt, result)
-        if path is None or path == "-":
-            sys.stdout.write(text)
-            sys.stdout.flush()
-        else:
-            atomic_write_text(path, text)
+    if path is None or path == "-":
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        atomic_write_text(path, text)
+
+
+def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
+    """With --cache, a report of an unchanged tree, scanned with the same
+    settings, date, feed and tool, is written from the cache: recognising the
+    tree costs one stat per file, and nothing is read, parsed or rendered.
+    Otherwise the scan runs (its units cached as usual) and its reports are
+    stored for next time."""
+    from checker.cache import ResultCache
+    from checker.pipeline import report_key, scan, stat_walk
+    from checker.reports import render
+    from checker.reports.text import use_colour
+
+    walked = stat_walk(args.paths, settings)
+    cache = ResultCache(settings.cache_dir)
+    outputs = _outputs(args)
+    keys = [
+        report_key(args.paths, settings, walked, f"{fmt} colour={use_colour()}" if fmt == "text" else str(fmt))
+        for fmt, _ in outputs
+    ]
+    hits = [cache.get_report(k) if k else None for k in keys]
+    if all(h is not None for h in hits) and len({h[1] for h in hits if h}) == 1:
+        for (_, path), hit in zip(outputs, hits, strict=True):
+            if hit is not None:
+                _write_output(path, hit[0])
+        return hits[0][1] if hits[0] else EXIT_ERROR
+    result = scan(args.paths, settings, on_progress=_progress(args), walked=walked)
+    stored = not any(e.kind == "internal" for e in result.errors)
+    for (fmt, path), key in zip(outputs, keys, strict=True):
+        text = render(str(fmt), result)
+        _write_output(path, text)
+        if key and stored:
+            cache.put_report(key, text, result.exit_code)
     return result.exit_code
 
 
@@ -257,6 +299,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     for f in args.var_file:
         if not os.path.isfile(f):
             raise UsageError(f"--var-file {f}: no such file")
+    if settings.cache_dir and not args.create_baseline:
+        return _scan_with_report_cache(args, settings)
     result = scan(args.paths, settings, on_progress=_progress(args))
     if args.create_baseline:
         from checker.baseline import write_baseline

@@ -34,6 +34,7 @@ from checker.sources import (
     PROBE_PARALLEL_THRESHOLD,
     LazyPool,
     ScanOptions,
+    Survey,
     Unit,
     display_path,
     plan_parts,
@@ -41,7 +42,6 @@ from checker.sources import (
     scanner_for,
     survey,
     terraform_units,
-    walk,
 )
 from checker.sources.prefilter import NOTHING, Probe, wants_probe
 from checker.suppressions import Suppressor
@@ -231,21 +231,64 @@ def _skipped(path: str, patterns: Sequence[str]) -> bool:
     return any(fnmatch.fnmatch(p, pat) or fnmatch.fnmatch(p, pat.rstrip("/") + "/*") for pat in patterns)
 
 
+def _with_roots(options: ScanOptions, paths: Sequence[str]) -> ScanOptions:
+    if options.roots:
+        return options
+    from dataclasses import replace
+
+    return replace(options, roots=tuple(os.path.realpath(p) for p in paths))
+
+
 def scan(
     paths: Sequence[str],
     settings: ScanSettings,
     on_progress: Callable[[int, int], None] | None = None,
+    walked: Survey | None = None,
 ) -> ScanResult:
-    options = settings.options
-    if not options.roots:
-        from dataclasses import replace
-
-        options = replace(options, roots=tuple(os.path.realpath(p) for p in paths))
+    """The whole pipeline.  `walked` is a stat-only survey of `paths` taken
+    by the caller (to look up a cached report first), so the tree is not
+    walked twice."""
+    options = _with_roots(settings.options, paths)
     pools = LazyPool(settings.jobs)
     try:
-        return _scan(paths, settings, options, pools, on_progress)
+        return _scan(paths, settings, options, pools, on_progress, walked)
     finally:
         pools.close()
+
+
+def stat_walk(paths: Sequence[str], settings: ScanSettings) -> Survey:
+    """Every file with its size and modification time, in the workers on a
+    large tree: how a cached scan recognises an unchanged tree."""
+    pools = LazyPool(settings.jobs)
+    try:
+        return survey(paths, _with_roots(settings.options, paths), pools, stat_only=True)
+    finally:
+        pools.close()
+
+
+def report_key(paths: Sequence[str], settings: ScanSettings, walked: Survey, variant: str) -> str | None:
+    """Key of a finished report: the tree (every file's size and mtime), the
+    given paths and working directory (reports show paths relative to it),
+    every setting that changes a finding, the date, the feed and the tool.
+    `variant` names the format and anything else the rendering depends on."""
+    extra = (*settings.options.tf_var_files, *settings.options.cfn_parameter_files)
+    described = repr(
+        (
+            "report",
+            variant,
+            os.getcwd(),
+            tuple(paths),
+            settings.as_of.isoformat(),
+            settings.fail_on.value,
+            settings.eol_window_days,
+            settings.options,
+            sorted((k, v.value) for k, v in settings.severities.items()),
+            sorted(settings.enabled_rules) if settings.enabled_rules is not None else None,
+            settings.skip_paths,
+            sorted(settings.baseline) if settings.baseline is not None else None,
+        )
+    )
+    return tree_key(walked.files, extra, described, settings.feed.fingerprint, walked.stats)
 
 
 def _scan(
@@ -254,12 +297,14 @@ def _scan(
     options: ScanOptions,
     pools: LazyPool,
     on_progress: Callable[[int, int], None] | None,
+    walked: Survey | None = None,
 ) -> ScanResult:
+    stats = None
     if settings.cache_dir:
         # An unchanged tree is recognised from the walk alone (sizes and
         # mtimes), so the cached scan reads no file at all.
-        walk_errors: list[ScanError] = []
-        files = walk(paths, walk_errors)
+        walked = walked or survey(paths, options, pools, stat_only=True)
+        files, walk_errors, stats = walked.files, walked.errors, walked.stats
         probes = None
     else:
         found = survey(paths, options, pools)
@@ -270,7 +315,7 @@ def _scan(
     cached = None
     if cache is not None:
         extra = (*options.tf_var_files, *options.cfn_parameter_files)
-        whole = tree_key(files, extra, repr((options, settings.skip_paths)), salt)
+        whole = tree_key(files, extra, repr((options, settings.skip_paths)), salt, stats)
         cached = cache.get(whole) if whole else None
     if cached is not None:
         results = [cached]

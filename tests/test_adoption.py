@@ -296,3 +296,45 @@ def test_cache_reuses_unchanged_trees_and_notices_changes(tmp_path: Path) -> Non
     os.utime(tf, ns=(1, 1))  # even with an old timestamp, the size changed
     changed = scan([str(repo)], settings)
     assert {a.reference.raw for a in changed.references} == {"anthropic.claude-v2:1", "amazon.nova-pro-v1:0"}
+
+
+def test_cached_reports_are_replayed_only_for_the_same_tree_date_and_format(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`scan --cache` writes an unchanged tree's report from the cache (no
+    scan runs); a changed file, another date or another format scans again,
+    and a corrupt entry is ignored."""
+    import checker.pipeline
+
+    repo = tmp_path / "repo"
+    tf = write(
+        repo / "main.tf", 'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
+    )
+    cache = tmp_path / "cache"
+    scans: list[int] = []
+    real_scan = checker.pipeline.scan
+
+    def counting_scan(*a: object, **k: object) -> object:
+        scans.append(1)
+        return real_scan(*a, **k)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checker.pipeline, "scan", counting_scan)
+
+    def run(*extra: str) -> tuple[int, str]:
+        out = tmp_path / "out.json"
+        code = main(["scan", str(repo), "--cache", str(cache), "-f", "json", "-o", str(out), "-q", *extra])
+        return code, out.read_text()
+
+    first = run("--as-of", "2026-11-24")
+    assert first[0] == 1 and len(scans) == 1
+    assert run("--as-of", "2026-11-24") == first and len(scans) == 1  # replayed
+    assert run("--as-of", "2026-11-25")[0] == 1 and len(scans) == 2  # another date: scanned
+    code = main(["scan", str(repo), "--cache", str(cache), "-f", "sarif", "-q", "--as-of", "2026-11-24"])
+    assert code == 1 and len(scans) == 3 and '"runs"' in capsys.readouterr().out  # another format
+    tf.write_text(tf.read_text().replace("anthropic.claude-v2", "amazon.nova-pro-v1:0"))
+    changed = run("--as-of", "2026-11-24")
+    assert changed[0] == 0 and len(scans) == 4 and "nova-pro" in changed[1]
+    for entry in cache.rglob("tree-*.json"):
+        entry.write_text('{"format": 1, "kind": "report", "exit_code": 7, "text": "forged"}')
+    again = run("--as-of", "2026-11-24")
+    assert again == changed and len(scans) == 5  # a malformed entry is not trusted

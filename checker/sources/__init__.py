@@ -211,19 +211,42 @@ class Survey:
     files: list[str]
     probes: dict[str, Probe]
     errors: list[ScanError]
+    #: Size and modification time of each file, instead of probes, when the
+    #: survey only has to tell whether the tree changed (`stat_only`).
+    stats: dict[str, tuple[int, int]] | None = None
+
+
+def stat_files(files: list[str]) -> dict[str, tuple[int, int]]:
+    """(size, mtime in ns) of each file; one that vanished is left out."""
+    out = {}
+    for f in files:
+        try:
+            st = os.stat(f)
+        except OSError:
+            continue
+        out[f] = (st.st_size, st.st_mtime_ns)
+    return out
 
 
 def _survey_subtrees(
-    dirs: list[str], roots: list[str], seen: set[tuple[int, int]], max_bytes: int, parameters_given: bool
+    dirs: list[str],
+    roots: list[str],
+    seen: set[tuple[int, int]],
+    max_bytes: int,
+    parameters_given: bool,
+    stat_only: bool = False,
 ) -> Survey:
-    """A worker's share: walk these subtrees and read their files once.
-    `seen` holds the directories above them, so a loop back up is caught."""
+    """A worker's share: walk these subtrees and read their files once (or
+    only stat them).  `seen` holds the directories above them, so a loop
+    back up is caught."""
     from checker.sources.prefilter import probe_files
 
     files: list[str] = []
     errors: list[ScanError] = []
     for d in dirs:
         _walk_tree(d, roots, errors, files, set(seen))
+    if stat_only:
+        return Survey(files, {}, errors, stat_files(files))
     return Survey(files, probe_files(files, max_bytes, parameters_given), errors)
 
 
@@ -256,9 +279,12 @@ SUBTREES_PER_WORKER = 16
 PROBE_PARALLEL_THRESHOLD = 2000
 
 
-def survey(paths: Sequence[str], options: ScanOptions, pools: LazyPool | None = None) -> Survey:
-    """Walk the tree and run the first pass.  The top levels are listed here,
-    breadth first; when they show a tree wide enough to share out, the
+def survey(
+    paths: Sequence[str], options: ScanOptions, pools: LazyPool | None = None, stat_only: bool = False
+) -> Survey:
+    """Walk the tree and run the first pass (or, with `stat_only`, only stat
+    every file, to recognise an unchanged tree).  The top levels are listed
+    here, breadth first; when they show a tree wide enough to share out, the
     subtrees below are walked and read in the workers, so that neither the
     walk nor the reads wait on one core."""
     given = bool(options.cfn_parameters or options.cfn_parameter_files)
@@ -283,18 +309,31 @@ def survey(paths: Sequence[str], options: ScanOptions, pools: LazyPool | None = 
         level = [s for d in level for s in _list_dir(d, roots, errors, files, seen)]
     if pool is None:
         files.sort()
+        if stat_only:
+            return Survey(files, {}, errors, stat_files(files))
         many = workers > 1 and len(files) >= PROBE_PARALLEL_THRESHOLD and pools is not None
         return Survey(files, probe_all(files, options, pools.get() if many and pools else None), errors)
     level.sort()
     n = 4 * workers
     batches = [level[i::n] for i in range(min(len(level), n))]
-    merged = Survey(files, probe_all(files, options), errors)
+    if stat_only:
+        merged = Survey(files, {}, errors, stat_files(files))
+    else:
+        merged = Survey(files, probe_all(files, options), errors)
     for part in pool.map(
-        _survey_subtrees, batches, repeat(roots), repeat(seen), repeat(options.max_file_bytes), repeat(given)
+        _survey_subtrees,
+        batches,
+        repeat(roots),
+        repeat(seen),
+        repeat(options.max_file_bytes),
+        repeat(given),
+        repeat(stat_only),
     ):
         merged.files.extend(part.files)
         merged.probes.update(part.probes)
         merged.errors.extend(part.errors)
+        if merged.stats is not None and part.stats is not None:
+            merged.stats.update(part.stats)
     merged.files.sort()
     return merged
 
