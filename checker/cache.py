@@ -16,11 +16,14 @@ import json
 import os
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker import __version__
 from checker.model import Action, Location, Reference, ScanError, SourceResult, Usage
 from checker.util.atomic import atomic_write_text
+
+if TYPE_CHECKING:
+    from checker.sources import Survey
 
 CACHE_FORMAT = 1
 
@@ -61,6 +64,7 @@ def tree_key(
     settings_repr: str,
     salt: str,
     stats: dict[str, tuple[int, int]] | None = None,
+    digest: str | None = None,
 ) -> str | None:
     """Key of a whole scan from every file's path, size and modification time
     (as make and git trust them): an unchanged tree is not even read again.
@@ -70,6 +74,11 @@ def tree_key(
     for part in (str(CACHE_FORMAT), __version__, salt, settings_repr):
         h.update(part.encode())
         h.update(b"\0")
+    if digest is not None:
+        # The stats were read back from the cache and checked unchanged: the
+        # digest of that entry stands for all of them.
+        h.update(digest.encode())
+        files = []
     for f in sorted(files) + sorted(extra_files):
         known = stats.get(f) if stats is not None else None
         if known is None:
@@ -172,6 +181,41 @@ class ResultCache:
             return None
         self.hits += 1
         return doc["text"], doc["exit_code"]
+
+    def get_walk(self, key: str) -> Survey | None:
+        """The stat-only survey of a tree taken last time (see
+        `checker.sources.unchanged`); None when missing or malformed."""
+        from checker.sources import Survey
+
+        try:
+            raw = self._path(key).read_bytes()
+            doc = json.loads(raw)
+            if doc.get("format") != CACHE_FORMAT or doc.get("kind") != "walk":
+                raise ValueError("not a walk entry")
+            files = [str(f) for f, _, _ in doc["files"]]
+            stats = {str(f): (int(size), int(mtime)) for f, size, mtime in doc["files"]}
+            dirs = {str(d): int(mtime) for d, mtime in doc["dirs"]}
+            errors = [ScanError(str(f), str(m), int(ln), str(k)) for f, m, ln, k in doc["errors"]]
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None
+        return Survey(files, {}, errors, stats, dirs, hashlib.sha256(raw).hexdigest())
+
+    def put_walk(self, key: str, walked: Survey) -> str | None:
+        """Store a stat-only survey; returns the digest of what was stored
+        (the same `get_walk` gives when it reads it back)."""
+        if walked.stats is None or walked.dir_mtimes is None:
+            return None
+        doc = {
+            "format": CACHE_FORMAT,
+            "kind": "walk",
+            "files": [[f, *walked.stats[f]] for f in walked.files if f in walked.stats],
+            "dirs": [[d, m] for d, m in walked.dir_mtimes.items()],
+            "errors": [[e.file, e.message, e.line, e.kind] for e in walked.errors],
+        }
+        text = json.dumps(doc, separators=(",", ":"))
+        with contextlib.suppress(OSError):
+            atomic_write_text(self._path(key), text, durable=False)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def put_report(self, key: str, text: str, exit_code: int) -> None:
         doc = {"format": CACHE_FORMAT, "kind": "report", "exit_code": exit_code, "text": text}

@@ -193,8 +193,8 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
     from checker.reports import render
     from checker.reports.text import use_colour
 
-    walked = stat_walk(args.paths, settings)
     cache = ResultCache(settings.cache_dir)
+    walked = stat_walk(args.paths, settings, cache)
     outputs = _outputs(args)
     keys = [
         report_key(args.paths, settings, walked, f"{fmt} colour={use_colour()}" if fmt == "text" else str(fmt))

@@ -8,6 +8,7 @@ them to pay for the start-up.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -42,6 +43,7 @@ from checker.sources import (
     scanner_for,
     survey,
     terraform_units,
+    unchanged,
 )
 from checker.sources.prefilter import NOTHING, Probe, wants_probe
 from checker.suppressions import Suppressor
@@ -256,14 +258,26 @@ def scan(
         pools.close()
 
 
-def stat_walk(paths: Sequence[str], settings: ScanSettings) -> Survey:
-    """Every file with its size and modification time, in the workers on a
-    large tree: how a cached scan recognises an unchanged tree."""
+def stat_walk(paths: Sequence[str], settings: ScanSettings, cache: ResultCache | None = None) -> Survey:
+    """Every file with its size and modification time: how a cached scan
+    recognises an unchanged tree.  With a cache, last time's walk is checked
+    first (one stat per directory and file, no listing); otherwise, or when
+    anything changed, the tree is walked again, in the workers when large."""
+    key = None
+    if cache is not None:
+        h = hashlib.sha256(repr(("walk", __version__, os.getcwd(), tuple(paths))).encode())
+        key = "walk-" + h.hexdigest()
+        previous = cache.get_walk(key)
+        if previous is not None and unchanged(previous):
+            return previous
     pools = LazyPool(settings.jobs)
     try:
-        return survey(paths, _with_roots(settings.options, paths), pools, stat_only=True)
+        walked = survey(paths, _with_roots(settings.options, paths), pools, stat_only=True)
     finally:
         pools.close()
+    if cache is not None and key is not None:
+        walked.digest = cache.put_walk(key, walked)
+    return walked
 
 
 def report_key(paths: Sequence[str], settings: ScanSettings, walked: Survey, variant: str) -> str | None:
@@ -288,7 +302,7 @@ def report_key(paths: Sequence[str], settings: ScanSettings, walked: Survey, var
             sorted(settings.baseline) if settings.baseline is not None else None,
         )
     )
-    return tree_key(walked.files, extra, described, settings.feed.fingerprint, walked.stats)
+    return tree_key(walked.files, extra, described, settings.feed.fingerprint, walked.stats, walked.digest)
 
 
 def _scan(

@@ -338,3 +338,30 @@ def test_cached_reports_are_replayed_only_for_the_same_tree_date_and_format(
         entry.write_text('{"format": 1, "kind": "report", "exit_code": 7, "text": "forged"}')
     again = run("--as-of", "2026-11-24")
     assert again == changed and len(scans) == 5  # a malformed entry is not trusted
+
+
+def test_a_cached_walk_notices_added_removed_and_changed_files(tmp_path: Path) -> None:
+    """The cached scan trusts last time's walk only while every directory and
+    file keeps its modification time (and every file its size)."""
+    from checker.cache import ResultCache
+    from checker.pipeline import stat_walk
+    from checker.sources import unchanged
+
+    repo = tmp_path / "repo"
+    write(repo / "a/main.tf", "# nothing\n")
+    write(repo / "b/c/main.tf", "# nothing\n")
+    settings = ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), cache_dir=str(tmp_path / "cache"))
+    cache = ResultCache(settings.cache_dir)  # type: ignore[arg-type]
+    first = stat_walk([str(repo)], settings, cache)
+    again = stat_walk([str(repo)], settings, cache)
+    assert again.digest is not None and again.files == first.files and unchanged(again)
+    added = write(repo / "b/c/agent.tf", "# new\n")
+    assert not unchanged(again)
+    third = stat_walk([str(repo)], settings, cache)
+    assert third.digest not in (None, again.digest) and str(added) in third.files
+    added.unlink()
+    assert not unchanged(third)
+    fourth = stat_walk([str(repo)], settings, cache)
+    assert str(added) not in fourth.files
+    (repo / "a/main.tf").write_text("# changed, longer\n")
+    assert not unchanged(fourth)

@@ -121,7 +121,12 @@ def inside(path: str, real_roots: Iterable[str]) -> bool:
 
 
 def _list_dir(
-    d: str, roots: list[str], errors: list[ScanError], out: list[str], visited: set[tuple[int, int]]
+    d: str,
+    roots: list[str],
+    errors: list[ScanError],
+    out: list[str],
+    visited: set[tuple[int, int]],
+    dir_mtimes: dict[str, int] | None = None,
 ) -> list[str]:
     """Add the files of one directory to `out` and return its subdirectories
     to visit; symlinks are judged here, once, for every walk."""
@@ -134,6 +139,8 @@ def _list_dir(
         errors.append(ScanError(display_path(d), "symlink loop: directory already visited, not followed"))
         return []
     visited.add((st.st_dev, st.st_ino))
+    if dir_mtimes is not None:
+        dir_mtimes[d] = st.st_mtime_ns
     try:
         with os.scandir(d) as it:
             entries = list(it)
@@ -173,11 +180,16 @@ def _list_dir(
 
 
 def _walk_tree(
-    top: str, roots: list[str], errors: list[ScanError], out: list[str], visited: set[tuple[int, int]]
+    top: str,
+    roots: list[str],
+    errors: list[ScanError],
+    out: list[str],
+    visited: set[tuple[int, int]],
+    dir_mtimes: dict[str, int] | None = None,
 ) -> None:
     stack = [top]
     while stack:
-        stack.extend(_list_dir(stack.pop(), roots, errors, out, visited))
+        stack.extend(_list_dir(stack.pop(), roots, errors, out, visited, dir_mtimes))
 
 
 def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
@@ -212,8 +224,14 @@ class Survey:
     probes: dict[str, Probe]
     errors: list[ScanError]
     #: Size and modification time of each file, instead of probes, when the
-    #: survey only has to tell whether the tree changed (`stat_only`).
+    #: survey only has to tell whether the tree changed (`stat_only`), and
+    #: the modification time of each directory (which changes when an entry
+    #: is added, removed or renamed).
     stats: dict[str, tuple[int, int]] | None = None
+    dir_mtimes: dict[str, int] | None = None
+    #: For a survey read back from the cache and found unchanged: a digest of
+    #: everything in it, which keys the tree without hashing every entry.
+    digest: str | None = None
 
 
 def stat_files(files: list[str]) -> dict[str, tuple[int, int]]:
@@ -243,11 +261,31 @@ def _survey_subtrees(
 
     files: list[str] = []
     errors: list[ScanError] = []
+    dir_mtimes: dict[str, int] | None = {} if stat_only else None
     for d in dirs:
-        _walk_tree(d, roots, errors, files, set(seen))
+        _walk_tree(d, roots, errors, files, set(seen), dir_mtimes)
     if stat_only:
-        return Survey(files, {}, errors, stat_files(files))
+        return Survey(files, {}, errors, stat_files(files), dir_mtimes)
     return Survey(files, probe_files(files, max_bytes, parameters_given), errors)
+
+
+def unchanged(previous: Survey) -> bool:
+    """Whether a tree still is as a stat-only survey saw it, without walking
+    it again: every directory keeps its modification time (so no entry was
+    added, removed or renamed in it) and every file its size and time."""
+    if previous.stats is None or previous.dir_mtimes is None:
+        return False
+    try:
+        for d, mtime in previous.dir_mtimes.items():
+            if os.stat(d).st_mtime_ns != mtime:
+                return False
+        for f, (size, mtime) in previous.stats.items():
+            st = os.stat(f)
+            if st.st_mtime_ns != mtime or st.st_size != size:
+                return False
+    except OSError:
+        return False
+    return len(previous.stats) == len(previous.files)
 
 
 class LazyPool:
@@ -302,22 +340,23 @@ def survey(
             level.append(p)
     workers = pools.workers if pools is not None else 1
     pool = None
+    dir_mtimes: dict[str, int] | None = {} if stat_only else None
     while level:
         if workers > 1 and len(level) >= SUBTREES_PER_WORKER * workers:
             pool = pools.get() if pools is not None else None
             break
-        level = [s for d in level for s in _list_dir(d, roots, errors, files, seen)]
+        level = [s for d in level for s in _list_dir(d, roots, errors, files, seen, dir_mtimes)]
     if pool is None:
         files.sort()
         if stat_only:
-            return Survey(files, {}, errors, stat_files(files))
+            return Survey(files, {}, errors, stat_files(files), dir_mtimes)
         many = workers > 1 and len(files) >= PROBE_PARALLEL_THRESHOLD and pools is not None
         return Survey(files, probe_all(files, options, pools.get() if many and pools else None), errors)
     level.sort()
     n = 4 * workers
     batches = [level[i::n] for i in range(min(len(level), n))]
     if stat_only:
-        merged = Survey(files, {}, errors, stat_files(files))
+        merged = Survey(files, {}, errors, stat_files(files), dir_mtimes)
     else:
         merged = Survey(files, probe_all(files, options), errors)
     for part in pool.map(
@@ -334,6 +373,8 @@ def survey(
         merged.errors.extend(part.errors)
         if merged.stats is not None and part.stats is not None:
             merged.stats.update(part.stats)
+        if merged.dir_mtimes is not None and part.dir_mtimes is not None:
+            merged.dir_mtimes.update(part.dir_mtimes)
     merged.files.sort()
     return merged
 
