@@ -76,4 +76,29 @@ def manifest(text: str) -> None:
                 construct_paths(artifact)
 
 
-TARGETS = {"modelid": modelid, "hcl": hcl, "yaml": yaml_template, "plan": plan, "manifest": manifest}
+def blocks(text: str) -> None:
+    """The text scan that splits Terraform files into blocks before parsing:
+    it never raises, and the blocks it returns are the text's own, in order."""
+    from checker.sources.terraform.blocks import attribute_names, index_blocks
+
+    spans = index_blocks(text)
+    if spans is None:
+        return
+    line_starts = [0, *(i + 1 for i, c in enumerate(text) if c == "\n")]
+    pos = 0
+    for span in spans:
+        # A block's header starts its line, after the end of the one before.
+        start = line_starts[span.line - 1]
+        assert start >= pos and text.startswith(span.text[:-1], start), span
+        pos = start + len(span.text) - 1
+        attribute_names(span.body)
+
+
+TARGETS = {
+    "modelid": modelid,
+    "hcl": hcl,
+    "blocks": blocks,
+    "yaml": yaml_template,
+    "plan": plan,
+    "manifest": manifest,
+}

@@ -4,6 +4,7 @@ blank only what it is told to, without moving a single kept line."""
 
 from __future__ import annotations
 
+import signal
 import textwrap
 
 from hypothesis import given, settings
@@ -150,3 +151,28 @@ def test_index_blocks_gives_each_block_its_line_and_refuses_stray_text() -> None
     assert index_blocks('variable "a" {\n} variable "b" {\n}\n') is None
     assert index_blocks('variable "a" "b\\"c" {\n}\n') is None
     assert attribute_names("{\n  a = 1\n  b = { c = 2 }\n  d == 3\n}") == {"a", "b", "c"}
+    # A block written out in a comment is not a block, and does not move the
+    # real one that follows it.
+    spans = index_blocks("a {}\n# b {}\nb {}\n")
+    assert spans is not None and [(s.type, s.line) for s in spans] == [("a", 1), ("b", 3)]
+
+
+def test_the_gap_between_blocks_is_read_in_one_pass() -> None:
+    """A run of `#`s followed by a stray character once made the gap pattern
+    try every way of splitting the run into comments: 2**64 here, so the scan
+    never returned.  The alarm turns a regression into a failure, not a hang."""
+    from checker.sources.terraform.blocks import index_blocks
+
+    def hang(*_: object) -> None:
+        raise TimeoutError("index_blocks backtracks")
+
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(10)
+    try:
+        assert index_blocks("#" * 64 + "\n\x03\n") is None
+        assert index_blocks("#" * 64 + "\nx\nv {}\n") is None
+        assert index_blocks("/* */ " * 64 + "x") is None
+        assert index_blocks("#" * 64 + "\n// a\n/* b ** / */\nv {}\n") is not None
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)

@@ -141,7 +141,11 @@ class Span:
 
 
 _HEADER_LINE = re.compile(r'[ \t]*([A-Za-z_][\w-]*)((?:[ \t]+(?:"[^"\n\\]*"|[A-Za-z_][\w-]*))*)[ \t]*')
-_GAP = re.compile(r"(?:\s|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.DOTALL)
+# Blank space and comments between blocks.  Each alternative is decided by its
+# first characters and has one possible length (a line comment runs to the end
+# of its line, a block comment to its first `*/`), so a failed match never
+# backtracks through the ways of splitting a run of `#`s: that was exponential.
+_GAP = re.compile(r"(?:\s|#[^\n]*(?![^\n])|//[^\n]*(?![^\n])|/\*[^*]*\*+(?:[^/*][^*]*\*+)*/)*")
 
 
 def index_blocks(text: str) -> list[Span] | None:
