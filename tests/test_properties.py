@@ -146,3 +146,51 @@ def test_plan_source_never_crashes(after: Any, extra: Any) -> None:
 @given(JSON)
 def test_cdk_manifest_never_crashes(artifacts: Any) -> None:
     _scan_file("cdk.out/manifest.json", json.dumps({"version": "41.0.0", "artifacts": artifacts}), "cdk")
+
+
+TF_SNIPPETS = [
+    'variable "{n}" {{\n  default = "{m}"\n}}\n',
+    'variable "{n}" {{}}\n',
+    'locals {{\n  {n} = var.{n2}\n  other_{n} = "{m}"\n}}\n',
+    'locals {{ /* c */ {n} = "{m}" }}\n',
+    'resource "aws_bedrockagent_agent" "{n}" {{\n  foundation_model = var.{n2}\n}}\n',
+    'resource "aws_bedrockagent_agent" "l{n}" {{\n  foundation_model = local.{n2}\n}}\n',
+    'resource "aws_bedrock_provisioned_model_throughput" "{n}" {{\n  model_arn = "arn:aws:bedrock:us-east-1::foundation-model/${{local.other_{n2}}}"\n}}\n',
+    'resource "aws_s3_bucket" "{n}" {{\n  bucket = "${{var.{n2}}}-{{x}}"\n  policy = <<EOT\n}} {m}\nEOT\n}}\n',
+    'output "{n}" {{\n  value = var.{n2}\n}}\n',
+    "# {m}\n",
+    'variable "{n}" {{\n  default = = "broken"\n}}\n',
+]
+NAMES = ["a", "b", "c"]
+MODELS = ["anthropic.claude-v2", "amazon.nova-pro-v1:0", "meta.llama3-8b-instruct-v1:0"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, len(TF_SNIPPETS) - 1),
+            st.sampled_from(NAMES),
+            st.sampled_from(NAMES),
+            st.sampled_from(MODELS),
+        ),
+        max_size=10,
+    )
+)
+def test_parsing_only_the_blocks_needed_finds_what_parsing_everything_finds(
+    picks: list[tuple[int, str, str, str]],
+) -> None:
+    """The Terraform source parses a block only when the scan reads it; over
+    generated modules that parse cleanly, the references are those of a full
+    parse (a broken block makes the full parse fail the whole file, and is
+    then skipped by the comparison)."""
+    text = "".join(TF_SNIPPETS[k].format(n=n, n2=n2, m=m) for k, n, n2, m in picks)
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "main.tf").write_text(text)
+        unit = Unit("terraform", d, (str(Path(d) / "main.tf"),))
+        lazy = scan_unit_safely(unit, ScanOptions(roots=(d,)))
+        full = scan_unit_safely(unit, ScanOptions(roots=(d,), prefilter=False))
+    assert not [e for e in lazy.errors if e.kind == "internal"], lazy.errors
+    if not full.errors:
+        assert lazy.references == full.references
+        assert not lazy.errors
