@@ -44,6 +44,7 @@ def scan_errors(root: Path, **opts: object) -> tuple[list[str], set[str]]:
     return errors, {f.reference.resource for f in result.findings}
 
 
+UNKNOWN = "; such values are treated as unknown, and the references that need them are reported as unresolved"
 CASES = [
     ("broken.tf", "broken.tf:2: cannot parse HCL: unexpected end of file (an unclosed string, bracket or block?)"),
     ("invalid-yaml.template", "invalid-yaml.template:5: cannot parse template: invalid YAML: did not find expected key"),
@@ -58,6 +59,12 @@ CASES = [
     ("cdk-escape", "cdk-escape/cdk.out/manifest.json:0: stack artifact 'Stack' templateFile '../../../../../etc/passwd' points outside the assembly; not read"),
     ("future-plan.json.txt", "future-plan.json:1: unsupported plan format_version '2.0': this tool reads plans of format 0.x and 1.x (Terraform 0.12 to 1.x, OpenTofu)"),
     ("truncated-plan.json.txt", "truncated-plan.json:2: invalid plan JSON: Expecting ',' delimiter"),
+    # Terraform's "billion laughs": values that double at each step.
+    ("hcl-laughs.tf", f"hcl-laughs.tf:47: an expression builds a string of more than 1,048,576 characters{UNKNOWN}"),
+    ("hcl-list-laughs.tf", f"hcl-list-laughs.tf:47: concat() would build a list of more than 1,048,576 items{UNKNOWN}"),
+    ("hcl-alternatives.tf", f"hcl-alternatives.tf:49: conditionals give more than 256 alternative values{UNKNOWN}"),
+    ("hcl-chain.tf", f"hcl-chain.tf:307: references nest more than 100 deep{UNKNOWN}"),
+    ("hcl-loops", f"hcl-loops/main.tf:8: expressions take more than 1,000,000 evaluation steps{UNKNOWN}"),
 ]
 
 
@@ -160,3 +167,13 @@ def test_corrupt_cache_entries_are_ignored(tmp_path: Path) -> None:
     again = scan([str(root)], settings)
     assert [a.reference for a in again.references] == [a.reference for a in first.references]
     assert [str(e) for e in again.errors] == [str(e) for e in first.errors]
+
+
+@pytest.mark.parametrize("name", ["hcl-laughs.tf", "hcl-alternatives.tf", "hcl-chain.tf"])
+def test_a_value_over_a_limit_is_reported_unresolved_not_dropped(tmp_path: Path, name: str) -> None:
+    """The resource that needed the value is still listed, as a reference
+    whose model could not be known, so a reviewer sees where to look."""
+    root = tree_with(tmp_path, name)
+    result = scan([str(root)], ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), options=ScanOptions()))
+    hostile = [a.reference for a in result.references if a.reference.location.file.endswith(name)]
+    assert len(hostile) == 1 and not hostile[0].resolved, hostile

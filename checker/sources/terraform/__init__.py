@@ -23,7 +23,7 @@ from checker.sources import ScanOptions, Unit, display_path, inside
 from checker.sources.indirect import extract
 from checker.sources.prefilter import NOTHING, Probe
 from checker.sources.terraform.blocks import Span, attribute_names, index_blocks, prune
-from checker.sources.terraform.evaluate import Evaluator, Scope, is_known, to_str
+from checker.sources.terraform.evaluate import Budget, Evaluator, Scope, is_known, to_str
 from checker.sources.terraform.hclast import (
     Attribute,
     Block,
@@ -219,6 +219,9 @@ class UnitScan:
         self._inside_dirs: dict[str, bool] = {}
         self.result = SourceResult(files=list(unit.files))
         self.instances = 0
+        self.budget = Budget()
+        #: Where the budget ran out: the first reference evaluated after it did.
+        self.budget_where: Location | None = None
 
     def load_dir(self, path: str) -> ModuleDir:
         path = os.path.normpath(path)
@@ -287,6 +290,7 @@ class UnitScan:
             lambda n: Unknown(f"local.{n}"),
             lambda *a: Unknown("data"),
             lambda *a: Unknown("module"),
+            budget=self.budget,
         )
         for item in hf.body:
             if isinstance(item, Attribute):
@@ -325,7 +329,15 @@ class Instance:
 
     # --- name resolution -------------------------------------------------
     def scope(self, each: tuple[Any, Any] | None = None, count_index: Any = None) -> Scope:
-        scope = Scope(self.variable, lambda n: Unknown(f"local.{n}"), self.data, self.module_output, each, count_index)
+        scope = Scope(
+            self.variable,
+            lambda n: Unknown(f"local.{n}"),
+            self.data,
+            self.module_output,
+            each,
+            count_index,
+            budget=self.scan.budget,
+        )
         reads = scope.vars_read
 
         def local(name: str) -> Any:
@@ -514,6 +526,8 @@ class Instance:
                     expr = expr.args[0]  # keep known parts even where others are unknown
                 value, via = self.eval_with_via(expr, each, idx)
                 line, col, expr_text = attr.expr.line, attr.expr.column, attr.expr.text
+                if self.scan.budget.problem and self.scan.budget_where is None:
+                    self.scan.budget_where = Location(display_path(hf.path), line, col)
             yield from self._emit(hf, block, spec, address, attr_path, value, via, line, col, expr_text, attr)
 
     def _emit(
@@ -711,6 +725,16 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
         d = os.path.normpath(os.path.dirname(f))
         if f.endswith((".tf", ".tf.json")) and d not in scan.dirs:
             scan.load_dir(d).parse_all()
+    if scan.budget.problem:
+        where = scan.budget_where or Location(display_path(unit.key), 0)
+        scan.result.errors.append(
+            ScanError(
+                where.file,
+                f"{scan.budget.problem}; such values are treated as unknown, "
+                "and the references that need them are reported as unresolved",
+                where.line,
+            )
+        )
     return scan.result
 
 

@@ -32,13 +32,42 @@ from checker.sources.terraform.hclast import (
 )
 from checker.sources.values import Unknown
 
-#: Deepest expression or reference chain followed; hostile input can nest
-#: without bound, real configurations are shallow.
-MAX_DEPTH = 80
+#: Deepest expression or reference chain followed, counted across locals,
+#: variables and module outputs (each evaluates in its own call); hostile input
+#: can nest without bound, real configurations are shallow.
+MAX_DEPTH = 100
+#: Most characters in a string, or items in a list or map, one expression may
+#: build.  Forty locals that each join the one before to itself build a
+#: terabyte ("billion laughs", as YAML aliases do); real values are short.
+MAX_VALUE = 1 << 20
+#: Most values a conditional keeps when its condition is unknown (either
+#: branch may be deployed, so both are checked).
+MAX_ALTERNATIVES = 256
+#: Expression steps one unit may take (nested `for` over large collections).
+MAX_STEPS = 1_000_000
 
 
 class EvalError(Exception):
     """An expression Terraform itself would reject (bad index, bad call)."""
+
+
+class ValueTooLargeError(ValueError):
+    """A function would build a value over MAX_VALUE."""
+
+
+@dataclass
+class Budget:
+    """What the evaluations of one unit may spend, shared by all of them: a
+    hostile configuration then ends in unknown values and one error naming
+    the first limit it hit, not in a hang or exhausted memory."""
+
+    depth: int = 0
+    steps: int = 0
+    problem: str | None = None
+
+    def exceed(self, problem: str) -> None:
+        if self.problem is None:
+            self.problem = problem
 
 
 @dataclass
@@ -53,6 +82,7 @@ class Scope:
     count_index: Any = None
     extra: dict[str, Any] = field(default_factory=dict)
     vars_read: set[str] = field(default_factory=set)
+    budget: Budget = field(default_factory=Budget)
 
     def child(self, **names: Any) -> Scope:
         return Scope(
@@ -64,6 +94,7 @@ class Scope:
             self.count_index,
             {**self.extra, **names},
             self.vars_read,
+            self.budget,
         )
 
 
@@ -101,16 +132,37 @@ def _traversal(expr: Expr) -> list[str | Expr] | None:
 class Evaluator:
     def __init__(self, scope: Scope) -> None:
         self.scope = scope
-        self.depth = 0
+        self.budget = scope.budget
 
     def eval(self, expr: Expr) -> Any:
-        self.depth += 1
+        budget = self.budget
+        budget.depth += 1
+        budget.steps += 1
         try:
-            if self.depth > MAX_DEPTH:
+            if budget.depth > MAX_DEPTH:
+                budget.exceed(f"references nest more than {MAX_DEPTH} deep")
                 return Unknown(expr.text)
-            return self._eval(expr)
+            if budget.steps > MAX_STEPS:
+                budget.exceed(f"expressions take more than {MAX_STEPS:,} evaluation steps")
+                return Unknown(expr.text)
+            return self._bounded(self._eval(expr), expr)
         finally:
-            self.depth -= 1
+            budget.depth -= 1
+
+    def _bounded(self, value: Any, expr: Expr) -> Any:
+        """The value, or Unknown when it is over a limit: the check that keeps
+        a value doubling at each step from doubling again."""
+        if isinstance(value, (str, list, dict)) and len(value) > MAX_VALUE:
+            what = "string" if isinstance(value, str) else "collection"
+            self.budget.exceed(f"an expression builds a {what} of more than {MAX_VALUE:,} {_UNITS[what]}")
+            return Unknown(expr.text)
+        if isinstance(value, Unknown):
+            if len(value.alternatives) > MAX_ALTERNATIVES:
+                self.budget.exceed(f"conditionals give more than {MAX_ALTERNATIVES} alternative values")
+                return Unknown(expr.text)
+            if value.partial is not None and len(value.partial) > MAX_VALUE:
+                return Unknown(value.text, alternatives=value.alternatives)
+        return value
 
     def _eval(self, expr: Expr) -> Any:
         if isinstance(expr, Lit):
@@ -155,15 +207,21 @@ class Evaluator:
     def _template(self, expr: Template) -> Any:
         out: list[str] = []
         known = True
+        size = 0
         for p in expr.parts:
             if isinstance(p, str):
-                out.append(p)
-                continue
-            v = self.eval(p)
-            s = to_str(v)
-            if s is None:
-                s = v.partial if isinstance(v, Unknown) and v.partial is not None else "${" + p.text + "}"
-                known = False
+                s = p
+            else:
+                v = self.eval(p)
+                as_str = to_str(v)
+                if as_str is None:
+                    as_str = v.partial if isinstance(v, Unknown) and v.partial is not None else "${" + p.text + "}"
+                    known = False
+                s = as_str
+            size += len(s)
+            if size > MAX_VALUE:
+                self.budget.exceed(f"an expression builds a string of more than {MAX_VALUE:,} characters")
+                return Unknown(expr.text)
             out.append(s)
         text = "".join(out)
         return text if known else Unknown(expr.text, partial=text)
@@ -269,7 +327,6 @@ class Evaluator:
             if expr.key_var:
                 names[expr.key_var] = k
             sub = Evaluator(self.scope.child(**names))
-            sub.depth = self.depth
             if expr.cond is not None:
                 c = sub.eval(expr.cond)
                 if c is False:
@@ -305,6 +362,9 @@ class Evaluator:
             return Unknown(expr.text)
         try:
             return fn(*args)
+        except ValueTooLargeError as exc:
+            self.budget.exceed(f"{name}() would build {exc}")
+            return Unknown(expr.text)
         except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError, OverflowError):
             return Unknown(expr.text)
 
@@ -346,8 +406,41 @@ def _format_partial(text: str, args: list[Any]) -> Unknown:
     return Unknown(text, partial="".join(out))
 
 
+def _weigh(v: Any, limit: int = MAX_VALUE) -> int:
+    """Characters and items in a value, counting each shared part each time it
+    is used (as its text would), and stopping as soon as the total is over
+    `limit`: a list of a million references to one long string is small in
+    memory, and a terabyte once encoded or joined."""
+    total = 0
+    stack = [v]
+    while stack and total <= limit:
+        x = stack.pop()
+        if isinstance(x, str):
+            total += len(x)
+        elif isinstance(x, list):
+            total += len(x) + 1
+            stack.extend(x)
+        elif isinstance(x, dict):
+            total += len(x) + 1
+            for k, item in x.items():
+                total += len(k)
+                stack.append(item)
+        else:
+            total += 1
+    return total
+
+
+_UNITS = {"string": "characters", "collection": "items", "list": "items", "map": "items"}
+
+
+def _within(size: int, what: str) -> None:
+    if size > MAX_VALUE:
+        raise ValueTooLargeError(f"a {what} of more than {MAX_VALUE:,} {_UNITS[what]}")
+
+
 def _format(fmt: str, *args: Any) -> str:
     out, i, ai = [], 0, 0
+    size = 0
     while i < len(fmt):
         c = fmt[i]
         if c == "%" and i + 1 < len(fmt):
@@ -367,10 +460,13 @@ def _format(fmt: str, *args: Any) -> str:
                 elif verb in "sdvtf":
                     s = to_str(a)
                     if s is None:
+                        _within(_weigh(a), "string")
                         s = json.dumps(a)
                     out.append(s)
                 else:
                     raise ValueError("unsupported verb")
+                size += len(out[-1])
+                _within(size, "string")
             i = j + 1
             continue
         out.append(c)
@@ -394,6 +490,7 @@ def _coalesce(*args: Any) -> Any:
 
 
 def _merge(*maps: Any) -> dict[str, Any]:
+    _within(sum(len(m) for m in maps if isinstance(m, dict)), "map")
     out: dict[str, Any] = {}
     for m in maps:
         if m is None:
@@ -405,6 +502,7 @@ def _merge(*maps: Any) -> dict[str, Any]:
 
 
 def _concat(*lists: Any) -> list[Any]:
+    _within(sum(len(li) for li in lists if isinstance(li, list)), "list")
     out: list[Any] = []
     for li in lists:
         if not isinstance(li, list):
@@ -422,13 +520,51 @@ def _identity(v: Any) -> Any:
 
 
 def _toset(v: Any) -> list[Any]:
+    """Distinct items, first occurrence first, in one pass (a list of a
+    million items compared pairwise would not finish)."""
     if not isinstance(v, list):
         raise TypeError("toset takes a list")
     out: list[Any] = []
+    seen: set[Any] = set()
     for i in v:
-        if i not in out:
+        key = _set_key(i)
+        if key not in seen:
+            seen.add(key)
             out.append(i)
     return out
+
+
+def _set_key(v: Any) -> Any:
+    """Equal values, equal keys: 1 and 1.0 are one number, `true` is not 1."""
+    if isinstance(v, bool):
+        return ("bool", v)
+    if isinstance(v, (int, float)):
+        return ("number", v)
+    if isinstance(v, str) or v is None:
+        return ("str", v)
+    return ("json", json.dumps(v, sort_keys=True, default=repr))
+
+
+def _join(sep: str, li: list[Any]) -> str:
+    parts = [to_str(i) or "" for i in li]
+    _within(sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0), "string")
+    return sep.join(parts)
+
+
+def _replace(s: str, old: str, new: str) -> str:
+    count = s.count(old)
+    _within(len(s) + count * (len(new) - len(old)), "string")
+    return s.replace(old, new)
+
+
+def _jsonencode(v: Any) -> str:
+    _within(_weigh(v), "string")
+    return json.dumps(v, separators=(",", ":"))
+
+
+def _flatten(li: list[Any]) -> list[Any]:
+    _within(sum(len(i) if isinstance(i, list) else 1 for i in li), "list")
+    return [x for i in li for x in (i if isinstance(i, list) else [i])]
 
 
 def _jsondecode(s: str) -> Any:
@@ -440,15 +576,15 @@ def _jsondecode(s: str) -> Any:
 FUNCTIONS: dict[str, Callable[..., Any]] = {
     "lookup": _lookup,
     "format": _format,
-    "jsonencode": lambda v: json.dumps(v, separators=(",", ":")),
+    "jsonencode": _jsonencode,
     "jsondecode": _jsondecode,
     "coalesce": _coalesce,
     "merge": _merge,
     "concat": _concat,
     "element": _element,
-    "join": lambda sep, li: sep.join(to_str(i) or "" for i in li),
+    "join": _join,
     "split": lambda sep, s: s.split(sep),
-    "replace": lambda s, a, b: s.replace(a, b),
+    "replace": _replace,
     "lower": lambda s: s.lower(),
     "upper": lambda s: s.upper(),
     "trimspace": lambda s: s.strip(),
@@ -460,7 +596,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "values": lambda m: [m[k] for k in sorted(m.keys())],
     "length": lambda v: len(v),
     "contains": lambda li, v: v in li,
-    "flatten": lambda li: [x for i in li for x in (i if isinstance(i, list) else [i])],
+    "flatten": _flatten,
     "distinct": _toset,
     "one": lambda li: (li[0] if li else None) if len(li) <= 1 else _raise(ValueError()),
     "nonsensitive": _identity,
