@@ -43,6 +43,9 @@ from checker.util.textio import FileReadError, read_text
 #: treated as unknown rather than exploding the scan.
 MAX_INSTANCES = 1000
 MAX_MODULE_DEPTH = 32
+#: Most references one unit may give: `count` and `for_each` on nested module
+#: calls multiply, and a hostile tree could ask for millions.
+MAX_UNIT_REFERENCES = 20_000
 
 
 def _tf_files(directory: str) -> list[str]:
@@ -714,6 +717,16 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     seen: set[tuple[Any, ...]] = set()
     for ref in root.references():
         key = (ref.resource, ref.attribute, ref.raw, ref.location)
+        if key not in seen and len(seen) >= MAX_UNIT_REFERENCES:
+            scan.result.errors.append(
+                ScanError(
+                    ref.location.file,
+                    f"more than {MAX_UNIT_REFERENCES:,} model references in one root module (count and for_each "
+                    "on nested module calls multiply); the rest are not checked",
+                    ref.location.line,
+                )
+            )
+            break
         if key not in seen:
             seen.add(key)
             if region and ref.region is None:

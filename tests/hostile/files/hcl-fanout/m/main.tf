@@ -1,0 +1,4 @@
+module "b" {
+  count  = 1000
+  source = "../n"
+}
