@@ -48,7 +48,7 @@ bench: $(STAMP_DEV)
 	$(BIN)/python bench/run.py --size small
 
 bench-large: $(STAMP_DEV)
-	$(BIN)/python bench/run.py --size large
+	$(BIN)/python bench/run.py --size large --reps 9 --cache --double --checkov-timeout $${CHECKOV_TIMEOUT:-7200}
 
 fuzz: $(STAMP_DEV)
 	$(BIN)/python -m pip install --quiet atheris
