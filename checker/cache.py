@@ -4,8 +4,9 @@ skips parsing.
 Entries are JSON, never pickle: the cache directory may be shared or
 restored from a CI cache, and loading it must not be able to run code.  A
 corrupt or foreign entry is ignored and rebuilt.  The key covers the content
-of every file in the unit, the scan options, the tool version and the feed, so
-a change to any of them is a miss.
+of every file in the unit, the scan options, the tool (its version and a
+digest of its code, see `code_version`) and the feed, so a change to any of
+them is a miss.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import hashlib
 import json
 import os
 from dataclasses import asdict, fields
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,22 @@ if TYPE_CHECKING:
     from checker.sources import Survey
 
 CACHE_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """The tool's version and a digest of its own code and data files.  The
+    version number alone would let a development install, a patched copy or
+    a rebuild under the same number read results that other code wrote;
+    hashing some sixty small files costs a few milliseconds, once."""
+    root = Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
+        h.update(path.relative_to(root).as_posix().encode())
+        h.update(b"\0")
+        h.update(path.read_bytes())
+        h.update(b"\0")
+    return f"{__version__}+{h.hexdigest()[:16]}"
 
 
 def default_cache_dir() -> Path:
@@ -42,7 +60,7 @@ def unit_key(source: str, key: str, files: tuple[str, ...], options_repr: str, s
     """Hash of everything a unit's result depends on; None when a file cannot
     be read (the scan itself will report it)."""
     h = hashlib.sha256()
-    for part in (str(CACHE_FORMAT), __version__, salt, source, key, options_repr):
+    for part in (str(CACHE_FORMAT), code_version(), salt, source, key, options_repr):
         h.update(part.encode())
         h.update(b"\0")
     for f in files:
@@ -71,7 +89,7 @@ def tree_key(
     Any change falls back to the per-unit content hashes.  None when a file
     cannot be stat'ed.  `stats` are the walk's, when it took them."""
     h = hashlib.sha256()
-    for part in (str(CACHE_FORMAT), __version__, salt, settings_repr):
+    for part in (str(CACHE_FORMAT), code_version(), salt, settings_repr):
         h.update(part.encode())
         h.update(b"\0")
     if digest is not None:
@@ -114,7 +132,7 @@ def encode(result: SourceResult) -> str:
     return json.dumps(
         {
             "format": CACHE_FORMAT,
-            "version": __version__,
+            "version": code_version(),
             "references": [_ref_to_json(r) for r in result.references],
             "errors": [asdict(e) for e in result.errors],
             "files": result.files,
@@ -124,7 +142,7 @@ def encode(result: SourceResult) -> str:
 
 def decode(text: str) -> SourceResult:
     doc = json.loads(text)
-    if doc.get("format") != CACHE_FORMAT or doc.get("version") != __version__:
+    if doc.get("format") != CACHE_FORMAT or doc.get("version") != code_version():
         raise ValueError("cache entry from another version")
     return SourceResult(
         references=[_ref_from_json(r) for r in doc["references"]],

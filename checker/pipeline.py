@@ -19,7 +19,7 @@ from itertools import repeat
 
 from checker import __version__
 from checker.baseline import apply_baseline
-from checker.cache import ResultCache, tree_key, unit_key
+from checker.cache import ResultCache, code_version, tree_key, unit_key
 from checker.feed.model import Feed
 from checker.model import (
     AssessedReference,
@@ -265,7 +265,7 @@ def stat_walk(paths: Sequence[str], settings: ScanSettings, cache: ResultCache |
     anything changed, the tree is walked again, in the workers when large."""
     key = None
     if cache is not None:
-        h = hashlib.sha256(repr(("walk", __version__, os.getcwd(), tuple(paths))).encode())
+        h = hashlib.sha256(repr(("walk", code_version(), os.getcwd(), tuple(paths))).encode())
         key = "walk-" + h.hexdigest()
         previous = cache.get_walk(key)
         if previous is not None and unchanged(previous):

@@ -340,6 +340,40 @@ def test_cached_reports_are_replayed_only_for_the_same_tree_date_and_format(
     assert again == changed and len(scans) == 5  # a malformed entry is not trusted
 
 
+def test_a_cache_written_by_other_code_is_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Entries are keyed by the tool's version and a digest of its code: a
+    development install that changed the code, under the same version
+    number, scans again instead of reading what the old code found."""
+    import checker.cache
+    import checker.pipeline
+
+    repo = tmp_path / "repo"
+    write(repo / "main.tf", 'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "anthropic.claude-v2"\n}\n')
+    cache = tmp_path / "cache"
+    hits: list[str] = []
+    real_get = checker.cache.ResultCache.get
+
+    def counting_get(self: checker.cache.ResultCache, key: str) -> object:
+        found = real_get(self, key)
+        if found is not None:
+            hits.append(key)
+        return found
+
+    monkeypatch.setattr(checker.cache.ResultCache, "get", counting_get)
+    settings = ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), cache_dir=str(cache))
+    assert checker.cache.code_version().startswith(checker.__version__ + "+")
+    scan([str(repo)], settings)
+    write(repo / "other" / "other.tf", "# another unit changed, so the whole-tree entry does not apply\n")
+    scan([str(repo)], settings)
+    assert hits  # same code: the unit's entry is read back
+    hits.clear()
+    for module in (checker.cache, checker.pipeline):
+        monkeypatch.setattr(module, "code_version", lambda: f"{checker.__version__}+other")
+    write(repo / "other" / "other.tf", "# changed again\n")
+    result = scan([str(repo)], settings)
+    assert not hits and [f.rule_id for f in result.findings] == ["CKV_BEDROCK_1"]
+
+
 def test_a_cached_walk_notices_added_removed_and_changed_files(tmp_path: Path) -> None:
     """The cached scan trusts last time's walk only while every directory and
     file keeps its modification time (and every file its size)."""
