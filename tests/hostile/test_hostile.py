@@ -61,7 +61,8 @@ CASES = [
     ("truncated-plan.json.txt", "truncated-plan.json:2: invalid plan JSON: Expecting ',' delimiter"),
     # Terraform's "billion laughs": values that double at each step.
     ("hcl-laughs.tf", f"hcl-laughs.tf:47: an expression builds a string of more than 1,048,576 characters{UNKNOWN}"),
-    ("hcl-list-laughs.tf", f"hcl-list-laughs.tf:47: concat() would build a list of more than 1,048,576 items{UNKNOWN}"),
+    ("hcl-list-laughs.tf", f"hcl-list-laughs.tf:47: an expression builds a collection of more than 1,048,576 items and characters{UNKNOWN}"),
+    ("hcl-nested-laughs.tf", f"hcl-nested-laughs.tf:47: an expression builds a collection of more than 1,048,576 items and characters{UNKNOWN}"),
     ("hcl-alternatives.tf", f"hcl-alternatives.tf:49: conditionals give more than 256 alternative values{UNKNOWN}"),
     ("hcl-chain.tf", f"hcl-chain.tf:307: references nest more than 100 deep{UNKNOWN}"),
     ("hcl-loops", f"hcl-loops/main.tf:8: expressions take more than 1,000,000 evaluation steps{UNKNOWN}"),

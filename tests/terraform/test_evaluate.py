@@ -4,6 +4,7 @@ values within the limits are unchanged."""
 
 from __future__ import annotations
 
+import signal
 from typing import Any
 
 import pytest
@@ -42,11 +43,12 @@ HALF = MAX_VALUE // 2 + 1
             {"m": {str(i): i for i in range(HALF)}, "n": {"a": 1} | {str(i): 0 for i in range(HALF)}},
             "merge() would build a map",
         ),
-        ("flatten([local.l, local.l])", {"l": [1] * HALF}, "flatten() would build a list"),
+        ("flatten(local.ll)", {"ll": [[1] * HALF, [1] * HALF]}, "flatten() would build a list"),
+        ("[local.l, local.l]", {"l": [1] * HALF}, "an expression builds a collection"),
         ("concat(local.l, local.l)", {"l": [1] * HALF}, "concat() would build a list"),
         ('"${local.s}${local.s}"', {"s": "x" * HALF}, "an expression builds a string"),
     ],
-    ids=["join", "replace", "jsonencode", "format", "merge", "flatten", "concat", "template"],
+    ids=["join", "replace", "jsonencode", "format", "merge", "flatten", "tuple", "concat", "template"],
 )
 def test_a_function_over_the_limit_gives_unknown_and_names_itself(source: str, local: Any, problem: str) -> None:
     value, budget = evaluate(source, **local)
@@ -76,3 +78,30 @@ def test_toset_of_a_long_list_takes_one_pass() -> None:
     """A million items, a thousand distinct: compared pairwise, a billion steps."""
     value, budget = evaluate("toset(local.l)", l=[f"m{i % 1000}" for i in range(1_000_000)])
     assert value == [f"m{i}" for i in range(1000)] and budget.problem is None
+
+
+def test_a_value_that_shares_its_parts_is_walked_once_per_part() -> None:
+    """Sixty lists, each holding the one before twice: 2**60 items to a walk
+    that does not notice sharing."""
+    from checker.sources.terraform.evaluate import is_known
+
+    def hang(*_: object) -> None:
+        raise TimeoutError("is_known walks shared parts again")
+
+    shared: list[Any] = ["anthropic.claude-v2"]
+    for _ in range(60):
+        shared = [shared, shared]
+    old = signal.signal(signal.SIGALRM, hang)
+    signal.alarm(10)
+    try:
+        assert is_known(shared)
+        assert not is_known([shared, Unknown("var.x")])
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_nesting_cannot_hide_a_value_that_doubles() -> None:
+    value, budget = evaluate("[local.l, local.l]", l=[[["x" * 1000] * 1000] * 600])
+    assert isinstance(value, Unknown) and budget.problem is not None
+    assert budget.problem.startswith("an expression builds a collection")

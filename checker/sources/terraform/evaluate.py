@@ -44,7 +44,10 @@ MAX_VALUE = 1 << 20
 #: branch may be deployed, so both are checked).
 MAX_ALTERNATIVES = 256
 #: Expression steps one unit may take (nested `for` over large collections).
+#: Work on large values (weighing a built list, comparing two) is charged at
+#: one step per WEIGHT_PER_STEP characters and items.
 MAX_STEPS = 1_000_000
+WEIGHT_PER_STEP = 64
 
 
 class EvalError(Exception):
@@ -99,12 +102,18 @@ class Scope:
 
 
 def is_known(v: Any) -> bool:
-    if isinstance(v, Unknown):
-        return False
-    if isinstance(v, list):
-        return all(is_known(i) for i in v)
-    if isinstance(v, dict):
-        return all(is_known(i) for i in v.values())
+    """Whether no part of a value is Unknown.  Each list and map is looked at
+    once however often it is shared: `[local.a, local.a]` built forty times
+    over is forty small lists in memory, and 2**40 items to a plain walk."""
+    seen: set[int] = set()
+    stack = [v]
+    while stack:
+        x = stack.pop()
+        if isinstance(x, Unknown):
+            return False
+        if isinstance(x, (list, dict)) and id(x) not in seen:
+            seen.add(id(x))
+            stack.extend(x.values() if isinstance(x, dict) else x)
     return True
 
 
@@ -151,11 +160,19 @@ class Evaluator:
 
     def _bounded(self, value: Any, expr: Expr) -> Any:
         """The value, or Unknown when it is over a limit: the check that keeps
-        a value doubling at each step from doubling again."""
-        if isinstance(value, (str, list, dict)) and len(value) > MAX_VALUE:
-            what = "string" if isinstance(value, str) else "collection"
-            self.budget.exceed(f"an expression builds a {what} of more than {MAX_VALUE:,} {_UNITS[what]}")
+        a value doubling at each step from doubling again.  A list or map
+        built here (not one read from a variable or local, which was checked
+        when it was built) is weighed with everything it holds, shared parts
+        counted each time, so nesting cannot hide the doubling either."""
+        if isinstance(value, str) and len(value) > MAX_VALUE:
+            self.budget.exceed(f"an expression builds a string of more than {MAX_VALUE:,} characters")
             return Unknown(expr.text)
+        if isinstance(value, (list, dict)) and isinstance(expr, _BUILDERS):
+            weight = _weigh(value)
+            self.budget.steps += weight // WEIGHT_PER_STEP
+            if weight > MAX_VALUE:
+                self.budget.exceed(f"an expression builds a collection of more than {MAX_VALUE:,} items and characters")
+                return Unknown(expr.text)
         if isinstance(value, Unknown):
             if len(value.alternatives) > MAX_ALTERNATIVES:
                 self.budget.exceed(f"conditionals give more than {MAX_ALTERNATIVES} alternative values")
@@ -282,6 +299,7 @@ class Evaluator:
         if op in ("==", "!="):
             if not is_known(a) or not is_known(b):
                 return Unknown(expr.text)
+            self.budget.steps += (_weigh(a) + _weigh(b)) // WEIGHT_PER_STEP
             return (a == b) if op == "==" else (a != b)
         if op in ("&&", "||"):
             if isinstance(a, bool) and isinstance(b, bool):
@@ -430,7 +448,9 @@ def _weigh(v: Any, limit: int = MAX_VALUE) -> int:
     return total
 
 
-_UNITS = {"string": "characters", "collection": "items", "list": "items", "map": "items"}
+_UNITS = {"string": "characters", "list": "items", "map": "items"}
+#: Expressions whose list or map value is new, and so weighed (see _bounded).
+_BUILDERS = (TupleExpr, ObjectExpr, ForExpr, Call)
 
 
 def _within(size: int, what: str) -> None:
