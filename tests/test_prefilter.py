@@ -4,14 +4,15 @@ them slow (a hostile repository in an audit is still scanned)."""
 from __future__ import annotations
 
 import re
-import signal
-from collections.abc import Iterator
-from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.sources.prefilter import module_sources
+
+if TYPE_CHECKING:
+    from tests.conftest import Deadline
 
 #: The definition: a module header, anything but `}`, then a local source.
 #: Exact, but quadratic on headers without a `}`; module_sources must find
@@ -35,22 +36,6 @@ FRAGMENTS = [
 ]
 
 
-@contextmanager
-def deadline(seconds: int) -> Iterator[None]:
-    """A regression to quadratic time fails the test instead of hanging it."""
-
-    def expire(*_: object) -> None:
-        raise TimeoutError(f"took more than {seconds} s")
-
-    old = signal.signal(signal.SIGALRM, expire)
-    signal.alarm(seconds)
-    try:
-        yield
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
-
-
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=30))
 def test_module_sources_finds_what_the_one_pattern_definition_finds(parts: list[bytes]) -> None:
@@ -68,7 +53,7 @@ def test_module_sources_reads_real_calls() -> None:
     assert module_sources(text) == ("./modules/agent", "../shared")
 
 
-def test_a_file_of_headers_without_a_closing_brace_is_read_in_linear_time() -> None:
+def test_a_file_of_headers_without_a_closing_brace_is_read_in_linear_time(deadline: Deadline) -> None:
     """5 MB (the default size limit) of `module "" {`: the one-pattern
     definition would take hours on it."""
     with deadline(20):

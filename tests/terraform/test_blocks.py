@@ -4,14 +4,17 @@ blank only what it is told to, without moving a single kept line."""
 
 from __future__ import annotations
 
-import signal
 import textwrap
+from typing import TYPE_CHECKING
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from checker.sources.terraform.blocks import _block_spans, prune
 from checker.sources.terraform.hclast import Block, parse_hcl
+
+if TYPE_CHECKING:
+    from tests.conftest import Deadline
 
 
 def drop_buckets(block_type: str, labels: tuple[str, ...], body: str) -> bool:
@@ -157,22 +160,14 @@ def test_index_blocks_gives_each_block_its_line_and_refuses_stray_text() -> None
     assert spans is not None and [(s.type, s.line) for s in spans] == [("a", 1), ("b", 3)]
 
 
-def test_the_gap_between_blocks_is_read_in_one_pass() -> None:
+def test_the_gap_between_blocks_is_read_in_one_pass(deadline: Deadline) -> None:
     """A run of `#`s followed by a stray character once made the gap pattern
     try every way of splitting the run into comments: 2**64 here, so the scan
-    never returned.  The alarm turns a regression into a failure, not a hang."""
+    never returned."""
     from checker.sources.terraform.blocks import index_blocks
 
-    def hang(*_: object) -> None:
-        raise TimeoutError("index_blocks backtracks")
-
-    old = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(10)
-    try:
+    with deadline(10):
         assert index_blocks("#" * 64 + "\n\x03\n") is None
         assert index_blocks("#" * 64 + "\nx\nv {}\n") is None
         assert index_blocks("/* */ " * 64 + "x") is None
         assert index_blocks("#" * 64 + "\n// a\n/* b ** / */\nv {}\n") is not None
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)

@@ -4,14 +4,16 @@ values within the limits are unchanged."""
 
 from __future__ import annotations
 
-import signal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from checker.sources.terraform.evaluate import MAX_VALUE, Budget, Evaluator, Scope
 from checker.sources.terraform.hclast import Attribute, parse_hcl
 from checker.sources.values import Unknown
+
+if TYPE_CHECKING:
+    from tests.conftest import Deadline
 
 
 def evaluate(source: str, **local: Any) -> tuple[Any, Budget]:
@@ -80,25 +82,17 @@ def test_toset_of_a_long_list_takes_one_pass() -> None:
     assert value == [f"m{i}" for i in range(1000)] and budget.problem is None
 
 
-def test_a_value_that_shares_its_parts_is_walked_once_per_part() -> None:
+def test_a_value_that_shares_its_parts_is_walked_once_per_part(deadline: Deadline) -> None:
     """Sixty lists, each holding the one before twice: 2**60 items to a walk
     that does not notice sharing."""
     from checker.sources.terraform.evaluate import is_known
 
-    def hang(*_: object) -> None:
-        raise TimeoutError("is_known walks shared parts again")
-
     shared: list[Any] = ["anthropic.claude-v2"]
     for _ in range(60):
         shared = [shared, shared]
-    old = signal.signal(signal.SIGALRM, hang)
-    signal.alarm(10)
-    try:
+    with deadline(10):
         assert is_known(shared)
         assert not is_known([shared, Unknown("var.x")])
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, old)
 
 
 def test_nesting_cannot_hide_a_value_that_doubles() -> None:

@@ -1,0 +1,33 @@
+"""Fixtures shared by the test folders."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
+
+import pytest
+
+Deadline = Callable[[int], AbstractContextManager[None]]
+
+
+@contextmanager
+def _deadline(seconds: int) -> Iterator[None]:
+    def expire(*_: object) -> None:
+        raise TimeoutError(f"took more than {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+@pytest.fixture
+def deadline() -> Deadline:
+    """`with deadline(10): ...` fails the test after ten seconds: the tests of
+    work that must stay linear (or not be exponential) then fail on a
+    regression instead of hanging the suite."""
+    return _deadline
