@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Run every atheris harness for a time budget and record the summary in
-fuzz/README.md (`make fuzz`, FUZZ_SECONDS per harness)."""
+"""Run every fuzz target for a time budget and record the summary in
+fuzz/README.md (`make fuzz`, FUZZ_SECONDS per target)."""
 
 from __future__ import annotations
 
@@ -50,7 +50,8 @@ def main() -> int:
         proc = subprocess.run(
             [
                 sys.executable,
-                str(HERE / f"fuzz_{name}.py"),
+                str(HERE / "fuzz.py"),
+                name,
                 f"-max_total_time={args.seconds}",
                 "-rss_limit_mb=2048",
                 "-timeout=10",  # one input this slow is a bug (runaway backtracking), not bad luck
@@ -76,8 +77,8 @@ def main() -> int:
     marker = "## Last run"
     head = text.split(marker)[0].rstrip()
     readme.write_text(
-        f"{head}\n\n{marker}\n\n{today}, {args.seconds} s per harness, {sys.platform}, Python "
-        f"{sys.version.split()[0]}:\n\n| harness | executions | coverage | result |\n|---|---|---|---|\n"
+        f"{head}\n\n{marker}\n\n{today}, {args.seconds} s per target, {sys.platform}, Python "
+        f"{sys.version.split()[0]}:\n\n| target | executions | coverage | result |\n|---|---|---|---|\n"
         f"{table}\n"
     )
     return 1 if failed else 0
