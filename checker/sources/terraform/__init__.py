@@ -717,7 +717,9 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     seen: set[tuple[Any, ...]] = set()
     for ref in root.references():
         key = (ref.resource, ref.attribute, ref.raw, ref.location)
-        if key not in seen and len(seen) >= MAX_UNIT_REFERENCES:
+        if key in seen:
+            continue
+        if len(seen) >= MAX_UNIT_REFERENCES:
             scan.result.errors.append(
                 ScanError(
                     ref.location.file,
@@ -727,11 +729,10 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
                 )
             )
             break
-        if key not in seen:
-            seen.add(key)
-            if region and ref.region is None:
-                ref = replace(ref, region=region)
-            scan.result.references.append(ref)
+        seen.add(key)
+        if region and ref.region is None:
+            ref = replace(ref, region=region)
+        scan.result.references.append(ref)
     # Files of this unit that no module call reached are still Terraform the
     # user wrote: parse them so syntax errors are reported.
     for f in unit.files:

@@ -165,8 +165,7 @@ class Evaluator:
         when it was built) is weighed with everything it holds, shared parts
         counted each time, so nesting cannot hide the doubling either."""
         if isinstance(value, str) and len(value) > MAX_VALUE:
-            self.budget.exceed(f"an expression builds a string of more than {MAX_VALUE:,} characters")
-            return Unknown(expr.text)
+            return self._string_too_long(expr)
         if isinstance(value, (list, dict)) and isinstance(expr, _BUILDERS):
             weight = _weigh(value)
             self.budget.steps += weight // WEIGHT_PER_STEP
@@ -180,6 +179,10 @@ class Evaluator:
             if value.partial is not None and len(value.partial) > MAX_VALUE:
                 return Unknown(value.text, alternatives=value.alternatives)
         return value
+
+    def _string_too_long(self, expr: Expr) -> Unknown:
+        self.budget.exceed(f"an expression builds a string of more than {MAX_VALUE:,} characters")
+        return Unknown(expr.text)
 
     def _eval(self, expr: Expr) -> Any:
         if isinstance(expr, Lit):
@@ -237,8 +240,7 @@ class Evaluator:
                 s = as_str
             size += len(s)
             if size > MAX_VALUE:
-                self.budget.exceed(f"an expression builds a string of more than {MAX_VALUE:,} characters")
-                return Unknown(expr.text)
+                return self._string_too_long(expr)
             out.append(s)
         text = "".join(out)
         return text if known else Unknown(expr.text, partial=text)
