@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from checker.model import SourceResult
@@ -165,6 +165,9 @@ NAMES = ["a", "b", "c"]
 MODELS = ["anthropic.claude-v2", "amazon.nova-pro-v1:0", "meta.llama3-8b-instruct-v1:0"]
 
 
+# A local defined twice, once behind a block comment: the lazy lookup must
+# see both definitions, as a full parse does.
+@example([(2, "c", "a", MODELS[0]), (3, "c", "a", MODELS[0]), (5, "a", "c", MODELS[0])])
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     st.lists(

@@ -154,6 +154,7 @@ def test_index_blocks_gives_each_block_its_line_and_refuses_stray_text() -> None
     assert index_blocks('variable "a" {\n} variable "b" {\n}\n') is None
     assert index_blocks('variable "a" "b\\"c" {\n}\n') is None
     assert attribute_names("{\n  a = 1\n  b = { c = 2 }\n  d == 3\n}") == {"a", "b", "c"}
+    assert attribute_names('{ /* c */ c = "x" /* d */\n  é = 1 }') == {"c", "é"}
     # A block written out in a comment is not a block, and does not move the
     # real one that follows it.
     spans = index_blocks("a {}\n# b {}\nb {}\n")

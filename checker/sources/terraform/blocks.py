@@ -172,11 +172,14 @@ def index_blocks(text: str) -> list[Span] | None:
     return out if _GAP.fullmatch(text, pos) else None
 
 
-_ATTRIBUTE_NAME = re.compile(r"(?:^|[{\n])[ \t]*([A-Za-z_][\w-]*)[ \t]*=(?![=>])")
+_ATTRIBUTE_NAME = re.compile(r"(?:^|[{\n]|\*/)[ \t]*([^\W\d][\w-]*)[ \t]*=(?![=>])")
 
 
 def attribute_names(body: str) -> frozenset[str]:
     """Names that may be defined in a `locals` body: every `name =` at the
-    start of a line, at any depth, so a superset.  A lookup that misses them
-    all still parses every locals block before it gives up."""
+    start of a line, after a `{` or after a block comment, at any depth, so a
+    superset.  It must be one: a name defined twice (which Terraform rejects)
+    would otherwise resolve to whichever definition was parsed, not the last
+    one as a full parse finds.  A lookup that misses them all still parses
+    every locals block before it gives up."""
     return frozenset(_ATTRIBUTE_NAME.findall(body))
