@@ -32,6 +32,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
@@ -70,14 +71,19 @@ def _children_cpu() -> float:
     return ru.ru_utime + ru.ru_stime
 
 
-def measure(
-    cmd: list[str], env: dict[str, str] | None = None, rss: bool = False, timeout: float | None = None
-) -> tuple[float, int, int, float, bool]:
-    """(seconds, peak tree RSS in KB, exit code, CPU seconds, timed out) of
-    one run.  Sampling memory reads /proc every 50 ms, which takes CPU from
+class Run(NamedTuple):
+    seconds: float
+    peak_kb: int  # resident memory of the whole process tree; 0 when not sampled
+    code: int
+    cpu_seconds: float
+    timed_out: bool
+
+
+def measure(cmd: list[str], env: dict[str, str] | None = None, rss: bool = False, timeout: float | None = None) -> Run:
+    """One run.  Sampling memory reads /proc every 50 ms, which takes CPU from
     the tool being timed, so the timed runs of the fast tools do not sample
-    (`rss=False`, peak 0) and one more run does.  A run over `timeout` is
-    stopped with its whole process group."""
+    (`rss=False`) and one more run does.  A run over `timeout` is stopped with
+    its whole process group."""
     start = time.perf_counter()
     cpu_before = _children_cpu()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, start_new_session=True)
@@ -104,7 +110,7 @@ def measure(
     done.set()
     if rss:
         t.join()
-    return elapsed, peak, code, _children_cpu() - cpu_before, timed_out
+    return Run(elapsed, peak, code, _children_cpu() - cpu_before, timed_out)
 
 
 def tree_bytes(path: Path) -> int:
@@ -176,17 +182,15 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.checkov_reps if slow else args.reps):
             # checkov runs for minutes: sampling its memory costs it nothing
             # that matters, and a second run just for memory would cost an hour.
-            secs, run_peak, code, cpu, timed_out = measure(
-                cmd, env, rss=slow, timeout=args.checkov_timeout if slow else None
-            )
-            if code > 2 and "grep" not in name and not timed_out:
-                print(f"{name}: exit code {code}", file=sys.stderr)
-            times.append(secs)
-            cpus.append(cpu)
-            peak = max(peak, run_peak)
-            stopped |= timed_out
+            run = measure(cmd, env, rss=slow, timeout=args.checkov_timeout if slow else None)
+            if run.code > 2 and "grep" not in name and not run.timed_out:
+                print(f"{name}: exit code {run.code}", file=sys.stderr)
+            times.append(run.seconds)
+            cpus.append(run.cpu_seconds)
+            peak = max(peak, run.peak_kb)
+            stopped |= run.timed_out
         if not slow:
-            peak = measure(cmd, env, rss=True)[1]
+            peak = measure(cmd, env, rss=True).peak_kb
         med = statistics.median(times)
         size = mb * 2 if "doubled" in name else mb
         results[name] = {
