@@ -106,8 +106,51 @@ class ForExpr(Expr):
 
 
 @dataclass(frozen=True)
+class Splat(Expr):
+    """`obj[*].a[0]` (full splat) or `obj.*.a` (attribute-only splat).
+
+    `each` is the traversal applied to every element, written over one
+    `SplatItem` leaf, so the evaluator needs no second traversal language:
+    `obj[*].a[0]` is `Splat(obj, Index(GetAttr(SplatItem, "a"), 0), True)`.
+    An attribute-only splat stops at the first index (HCL spec), which is why
+    `full` is kept."""
+
+    obj: Expr
+    each: Expr
+    full: bool
+
+
+@dataclass(frozen=True)
+class SplatItem(Expr):
+    """The element a `Splat.each` traversal starts from."""
+
+
+@dataclass(frozen=True)
+class TemplateIf(Expr):
+    """`%{ if cond }then%{ else }other%{ endif }` inside a `Template`'s parts.
+
+    Strip markers (`~`) are applied by the parser to the neighbouring literal
+    text, so the evaluator never sees them.  `then` and `other` are template
+    bodies (a `Template` or a string `Lit`); `other` is None without `else`."""
+
+    cond: Expr
+    then: Expr
+    other: Expr | None
+
+
+@dataclass(frozen=True)
+class TemplateFor(Expr):
+    """`%{ for k, v in coll }body%{ endfor }` inside a `Template`'s parts."""
+
+    key_var: str | None
+    value_var: str
+    collection: Expr
+    body: Expr
+
+
+@dataclass(frozen=True)
 class Opaque(Expr):
-    """Syntax we do not evaluate (splats, template directives)."""
+    """Syntax we do not evaluate; its text is kept so it is reported, never guessed."""
 
 
 @dataclass(frozen=True)
