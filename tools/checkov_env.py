@@ -17,6 +17,7 @@ import hashlib
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,20 +63,14 @@ def ensure_checkov() -> Path:
         stamp = home / ".checker-installed"
         wanted = _source_hash()
         if not stamp.exists() or stamp.read_text() != wanted:
-            # --no-deps: checkov's own hcl2 (bc-python-hcl2) must stay as it is.
-            _run(
-                [
-                    str(python),
-                    "-m",
-                    "pip",
-                    "install",
-                    "--quiet",
-                    "--no-deps",
-                    "--no-build-isolation",
-                    "--force-reinstall",
-                    str(ROOT),
-                ]
-            )
+            # The wheel is built here, not in checkov's environment: building
+            # pyproject.toml's SPDX `project.license` needs setuptools>=77 and
+            # packaging>=24.2, and checkov pins packaging<24.
+            with tempfile.TemporaryDirectory() as wheels:
+                _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, str(ROOT)])
+                (wheel,) = Path(wheels).glob("*.whl")
+                # --no-deps: checkov's own hcl2 (bc-python-hcl2) must stay as it is.
+                _run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)])
             stamp.write_text(wanted)
     return home / "bin" / "checkov"
 

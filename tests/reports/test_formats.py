@@ -24,7 +24,7 @@ from checker.reports import FORMATS, render
 from checker.reports.text import render as render_text
 
 REPO = Path(__file__).resolve().parents[2]
-SARIF_SCHEMA = REPO.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
+SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
 AS_OF = date(2026, 11, 24)
 
 
