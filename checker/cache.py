@@ -25,7 +25,7 @@ from checker.model import Action, Location, Reference, ScanError, SourceResult, 
 from checker.util.atomic import atomic_write_text
 
 if TYPE_CHECKING:
-    from checker.sources import Survey
+    from checker.discovery.survey import Survey
 
 CACHE_FORMAT = 1
 
@@ -202,7 +202,7 @@ class ResultCache:
 
     def get_walk(self, key: str) -> Survey | None:
         """The stat-only survey of a tree taken last time (see
-        `checker.sources.unchanged`); None when missing or malformed."""
+        `checker.discovery.survey.unchanged`); None when missing or malformed."""
         from checker.sources import Survey
 
         try:

@@ -239,7 +239,7 @@ def _scan_settings(args: argparse.Namespace) -> Any:
     from checker.baseline import load_baseline
     from checker.pipeline import ScanSettings
     from checker.rules import ALL_RULES
-    from checker.sources import ScanOptions
+    from checker.sources.base import ScanOptions
     from checker.util.textio import DEFAULT_MAX_FILE_BYTES
 
     config = apply_config(args)
@@ -315,10 +315,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 def cmd_plan(args: argparse.Namespace) -> int:
     from checker.pipeline import scan
-    from checker.sources import _is_plan_json
+    from checker.sources.plan_source import is_plan_json
 
     for p in args.paths:
-        if os.path.isfile(p) and not _is_plan_json(p):
+        if os.path.isfile(p) and not is_plan_json(p):
             raise UsageError(f"{p}: not a Terraform plan in JSON form (run `terraform show -json tfplan > {p}`)")
     result = scan(args.paths, _scan_settings(args), on_progress=_progress(args))
     return emit(args, result)

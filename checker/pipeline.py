@@ -20,6 +20,10 @@ from itertools import repeat
 from checker import __version__
 from checker.baseline import apply_baseline
 from checker.cache import ResultCache, code_version, tree_key, unit_key
+from checker.discovery.pool import LazyPool
+from checker.discovery.survey import PROBE_PARALLEL_THRESHOLD, Survey, probe_all, survey, unchanged
+from checker.discovery.units import late_units, plan_parts
+from checker.discovery.walk import display_path
 from checker.feed.model import Feed
 from checker.model import (
     AssessedReference,
@@ -31,21 +35,9 @@ from checker.model import (
     SourceResult,
 )
 from checker.rules import ALL_RULES, RuleContext, evaluate, findings_for
-from checker.sources import (
-    PROBE_PARALLEL_THRESHOLD,
-    LazyPool,
-    ScanOptions,
-    Survey,
-    Unit,
-    display_path,
-    plan_parts,
-    probe_all,
-    scanner_for,
-    survey,
-    terraform_units,
-    unchanged,
-)
+from checker.sources.base import ScanOptions, Unit
 from checker.sources.prefilter import NOTHING, Probe, wants_probe
+from checker.sources.registry import source
 from checker.suppressions import Suppressor
 
 #: Below this many units a process pool costs more than it saves.
@@ -73,7 +65,7 @@ def scan_unit_safely(unit: Unit, options: ScanOptions) -> SourceResult:
     """Run one source on one unit; an unexpected exception becomes an error
     entry naming the unit, so one hostile file never stops the scan."""
     try:
-        return scanner_for(unit.source)(unit, options)
+        return source(unit.source).scan_unit(unit, options)
     except RecursionError:
         return SourceResult(errors=[ScanError(display_path(unit.key), "input nested too deeply to read")])
     except MemoryError:
@@ -336,19 +328,19 @@ def _scan(
     else:
         if probes is None:
             probes = probe_all(files, options, pools.get() if len(files) >= PROBE_PARALLEL_THRESHOLD else None)
-        early, tf_dirs, late = plan_parts(files, options, probes)
+        early, late = plan_parts(files, options, probes)
         kept = _kept_by(settings.skip_paths)
-        first = [u for u in (*early, *late) if kept(u)]
+        first = [u for u in early if kept(u)]
         finish_first = start_units(first, options, settings.jobs, cache, salt, pools)
-        terraform = [u for u in terraform_units(tf_dirs, options, probes) if kept(u)]
-        finish_terraform = start_units(terraform, options, settings.jobs, cache, salt, pools)
-        total = len(first) + len(terraform)
+        rest = [u for u in late_units(late, options, probes) if kept(u)]
+        finish_rest = start_units(rest, options, settings.jobs, cache, salt, pools)
+        total = len(first) + len(rest)
         done_first = finish_first(on_progress and (lambda d, _: on_progress(d, total)))
-        done_tf = finish_terraform(on_progress and (lambda d, _: on_progress(len(first) + d, total)))
-        # The order `plan` gives (templates and plans, Terraform, assemblies),
-        # so the output does not depend on how the work was overlapped.
-        n_early = len(first) - sum(1 for u in late if kept(u))
-        results = [*done_first[:n_early], *done_tf, *done_first[n_early:]]
+        done_rest = finish_rest(on_progress and (lambda d, _: on_progress(len(first) + d, total)))
+        # Units quick to group (templates, plans, assemblies) are handed to
+        # the workers before the Terraform module graph is built; results
+        # keep the planned order whatever the overlap.
+        results = [*done_first, *done_rest]
         internal = any(e.kind == "internal" for res in results for e in res.errors)
         if cache is not None and whole is not None and not internal:
             combined = SourceResult()

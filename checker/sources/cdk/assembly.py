@@ -14,9 +14,10 @@ import json
 import os
 from typing import Any
 
+from checker.discovery.walk import display_path, inside
 from checker.model import ScanError, SourceResult
-from checker.sources import ScanOptions, Unit, display_path, inside
-from checker.sources.cloudformation import scan_template_file
+from checker.sources.base import ScanOptions
+from checker.sources.cloudformation.source import scan_template_file
 from checker.util.textio import FileReadError, read_text
 
 MAX_ASSEMBLY_DEPTH = 10
@@ -106,9 +107,3 @@ def scan_assembly(directory: str, options: ScanOptions, result: SourceResult, de
                 continue
             if os.path.isfile(os.path.join(target, "manifest.json")):
                 scan_assembly(target, options, result, depth + 1)
-
-
-def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
-    result = SourceResult(files=list(unit.files))
-    scan_assembly(unit.key, options, result)
-    return result

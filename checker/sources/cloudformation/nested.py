@@ -1,0 +1,68 @@
+"""Nested stacks seen from discovery: which local templates a template ships
+as nested stacks, so that a child is scanned through its parent."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+
+from checker.sources.base import ScanOptions, Unit
+from checker.sources.prefilter import NOTHING, Probe
+from checker.util.textio import FileReadError, read_text
+
+_NESTED = re.compile(r"AWS::CloudFormation::Stack")
+MAX_NESTING = 10
+
+
+def nested_template_paths(text: str) -> list[str]:
+    """Local template paths a template names as nested stacks (a cheap text
+    pass used by discovery to scan children through their parents)."""
+    if not _NESTED.search(text):
+        return []
+    out = re.findall(r'TemplateURL"?\s*:\s*"?([^"\s{}\[\],]+\.(?:ya?ml|json|template))', text)
+    out += re.findall(r'"?aws:asset:path"?\s*:\s*"?([^"\s{}\[\],]+\.(?:ya?ml|json|template))', text)
+    return [p for p in out if not p.startswith(("http://", "https://", "s3://"))]
+
+
+def group_nested_templates(
+    units: list[Unit], options: ScanOptions, probes: Mapping[str, Probe] | None = None
+) -> list[Unit]:
+    """A template that another scanned template ships as a nested stack is
+    scanned through its parent (with the parameters the parent passes), not
+    again on its own; its file joins the parent's unit (which then matters if
+    any of its templates does)."""
+
+    templates = {os.path.normpath(u.key): u for u in units if u.source == "cloudformation"}
+    children: dict[str, list[str]] = {}
+    for key, unit in templates.items():
+        if probes is not None and not probes.get(unit.key, NOTHING).nests:
+            continue  # the first pass read it: most templates nest nothing
+        try:
+            text = read_text(key, options.max_file_bytes)
+        except FileReadError:
+            continue
+        if "AWS::CloudFormation::Stack" not in text:
+            continue
+        for rel in nested_template_paths(text):
+            target = os.path.normpath(os.path.join(os.path.dirname(key), rel))
+            if target in templates and target != key:
+                children.setdefault(key, []).append(target)
+    nested = {c for cs in children.values() for c in cs}
+    reachable: set[str] = set()
+    stack = [k for k in templates if k not in nested]
+    while stack:
+        k = stack.pop()
+        if k not in reachable:
+            reachable.add(k)
+            stack.extend(children.get(k, []))
+    out = []
+    for u in units:
+        key = os.path.normpath(u.key)
+        if u.source != "cloudformation":
+            out.append(u)
+        elif key not in nested or key not in reachable:  # roots, and templates only reachable in a cycle
+            kids = children.get(key, [])
+            matters = u.matters or any(templates[c].matters for c in kids)
+            out.append(Unit(u.source, u.key, (*u.files, *kids), u.root, matters))
+    return out

@@ -1,0 +1,434 @@
+"""One instance of a module: name resolution (variables, locals, data
+sources, module outputs), count/for_each expansion, local module calls, and
+the references its blocks give."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from checker.catalog import AttributeSpec, specs_for
+from checker.discovery.walk import display_path
+from checker.model import Location, Reference, ScanError, Usage
+from checker.modelid import looks_like_model_reference, parse_model_reference
+from checker.sources.indirect import extract
+from checker.sources.terraform.evaluate import Evaluator, Scope
+from checker.sources.terraform.hclast import (
+    Attribute,
+    Block,
+    Call,
+    Expr,
+    HclFile,
+    ObjectExpr,
+)
+from checker.sources.terraform.inputs import Input
+from checker.sources.terraform.module_dir import ModuleDir
+from checker.sources.terraform.unit_scan import UnitScan
+from checker.sources.values import Unknown, candidates
+
+#: Most instances one count/for_each may expand to; beyond that the value is
+#: treated as unknown rather than exploding the scan.
+MAX_INSTANCES = 1000
+MAX_MODULE_DEPTH = 32
+#: Most references one unit may give: `count` and `for_each` on nested module
+
+
+class Instance:
+    """One instance of a module: its inputs, its locals, its references."""
+
+    def __init__(
+        self, scan: UnitScan, mdir: ModuleDir, prefix: str, inputs: dict[str, Input], chain: tuple[str, ...]
+    ) -> None:
+        self.scan = scan
+        self.mdir = mdir
+        self.prefix = prefix
+        self.inputs = inputs
+        self.chain = chain
+        self._locals: dict[str, tuple[Any, frozenset[str]]] = {}
+        self._evaluating: set[str] = set()
+        self._children: dict[str, list[tuple[str, Instance]]] = {}
+
+    # --- name resolution -------------------------------------------------
+    def scope(self, each: tuple[Any, Any] | None = None, count_index: Any = None) -> Scope:
+        scope = Scope(
+            self.variable,
+            lambda n: Unknown(f"local.{n}"),
+            self.data,
+            self.module_output,
+            each,
+            count_index,
+            budget=self.scan.budget,
+        )
+        reads = scope.vars_read
+
+        def local(name: str) -> Any:
+            value, used = self.local(name)
+            reads.update(used)
+            return value
+
+        scope.local = local
+        return scope
+
+    def variable(self, name: str) -> Any:
+        if name in self.inputs:
+            return self.inputs[name].value
+        default = self.mdir.variable_default(name)
+        if default is not None:
+            return Evaluator(self.scope()).eval(default)
+        return Unknown(f"var.{name}")
+
+    def local(self, name: str) -> tuple[Any, frozenset[str]]:
+        if name in self._locals:
+            return self._locals[name]
+        expr = self.mdir.local_expr(name)
+        if expr is None or name in self._evaluating:
+            return Unknown(f"local.{name}"), frozenset()
+        self._evaluating.add(name)
+        try:
+            scope = self.scope()
+            value = Evaluator(scope).eval(expr)
+        finally:
+            self._evaluating.discard(name)
+        self._locals[name] = (value, frozenset(scope.vars_read))
+        return self._locals[name]
+
+    def data(self, dtype: str, dname: str, attr: str) -> Any:
+        for _, b in self.mdir.blocks("data", dtype):
+            if b.labels[:2] != (dtype, dname):
+                continue
+            attrs = b.attributes()
+            if dtype == "aws_bedrock_foundation_model" and "model_id" in attrs:
+                mid = Evaluator(self.scope()).eval(attrs["model_id"].expr)
+                if not isinstance(mid, str):
+                    return Unknown(f"data.{dtype}.{dname}.{attr}")
+                if attr in ("model_id", "id"):
+                    return mid
+                if attr == "model_arn":
+                    return f"arn:aws:bedrock:${{region}}::foundation-model/{mid}"
+            if dtype == "aws_bedrock_inference_profile" and "inference_profile_id" in attrs:
+                pid = Evaluator(self.scope()).eval(attrs["inference_profile_id"].expr)
+                if not isinstance(pid, str):
+                    return Unknown(f"data.{dtype}.{dname}.{attr}")
+                if attr in ("inference_profile_id", "id"):
+                    return pid
+                if attr == "inference_profile_arn":
+                    return f"arn:aws:bedrock:${{region}}:${{account}}:inference-profile/{pid}"
+        return Unknown(f"data.{dtype}.{dname}.{attr}")
+
+    def module_output(self, mname: str, output: str) -> Any:
+        children = self.children().get(mname, [])
+        if len(children) != 1:
+            return Unknown(f"module.{mname}.{output}")
+        child = children[0][1]
+        for _, b in child.mdir.blocks("output", output):
+            if "value" in b.attributes():
+                return Evaluator(child.scope()).eval(b.attributes()["value"].expr)
+        return Unknown(f"module.{mname}.{output}")
+
+    def eval_with_via(
+        self, expr: Expr, each: tuple[Any, Any] | None = None, count_index: Any = None
+    ) -> tuple[Any, tuple[Location, ...]]:
+        scope = self.scope(each, count_index)
+        value = Evaluator(scope).eval(expr)
+        via: list[Location] = []
+        for name in sorted(scope.vars_read):
+            inp = self.inputs.get(name)
+            if inp is None:
+                continue
+            for loc in (*inp.via, inp.location):
+                if loc is not None and loc not in via:
+                    via.append(loc)
+        return value, tuple(via)
+
+    # --- expansion -------------------------------------------------------
+    def expansions(self, block: Block) -> list[tuple[str, tuple[Any, Any] | None, Any]]:
+        """(address suffix, each, count.index) for each instance of a block."""
+        attrs = block.attributes()
+        if "count" in attrs:
+            n = Evaluator(self.scope()).eval(attrs["count"].expr)
+            if isinstance(n, bool):
+                n = int(n)
+            if isinstance(n, int) and 0 <= n <= MAX_INSTANCES:
+                return [(f"[{i}]", None, i) for i in range(n)]
+            return [("", None, Unknown("count.index"))]
+        if "for_each" in attrs:
+            coll = Evaluator(self.scope()).eval(attrs["for_each"].expr)
+            if isinstance(coll, dict) and len(coll) <= MAX_INSTANCES:
+                return [(f'["{k}"]', (k, v), None) for k, v in sorted(coll.items())]
+            if isinstance(coll, list) and len(coll) <= MAX_INSTANCES and all(isinstance(i, str) for i in coll):
+                return [(f'["{k}"]', (k, k), None) for k in sorted(set(coll))]
+            return [("", (Unknown("each.key"), Unknown("each.value")), None)]
+        return [("", None, None)]
+
+    def children(self) -> dict[str, list[tuple[str, Instance]]]:
+        if self._children or not any(True for _ in self.mdir.blocks("module")):
+            return self._children
+        for hf, b in self.mdir.blocks("module"):
+            if not b.labels:
+                continue
+            name = b.labels[0]
+            attrs = b.attributes()
+            src = Evaluator(self.scope()).eval(attrs["source"].expr) if "source" in attrs else None
+            if not isinstance(src, str) or not src.startswith(("./", "../")):
+                continue
+            shown = display_path(hf.path)
+            target = os.path.normpath(os.path.join(os.path.dirname(hf.path), src))
+            if not self.scan.inside_roots(target):
+                self.scan.result.errors.append(
+                    ScanError(
+                        shown, f'module "{name}" source {src!r} resolves outside the scanned tree; not read', b.line
+                    )
+                )
+                continue
+            if not os.path.isdir(target):
+                self.scan.result.errors.append(
+                    ScanError(shown, f'module "{name}" source {src!r} is not a directory', b.line)
+                )
+                continue
+            if target in self.chain or len(self.chain) > MAX_MODULE_DEPTH:
+                self.scan.result.errors.append(
+                    ScanError(
+                        shown, f'module "{name}" source {src!r} calls itself (module cycle); not followed', b.line
+                    )
+                )
+                continue
+            child_dir = self.scan.load_dir(target)
+            out = []
+            for suffix, each, idx in self.expansions(b):
+                self.scan.instances += 1
+                if self.scan.instances > MAX_INSTANCES * 10:
+                    break
+                inputs = {}
+                for aname, a in attrs.items():
+                    if aname in ("source", "version", "count", "for_each", "providers", "depends_on"):
+                        continue
+                    value, via = self.eval_with_via(a.expr, each, idx)
+                    inputs[aname] = Input(value, Location(shown, a.line, a.column), via)
+                prefix = f"{self.prefix}module.{name}{suffix}."
+                out.append((suffix, Instance(self.scan, child_dir, prefix, inputs, (*self.chain, target))))
+            self._children.setdefault(name, []).extend(out)
+        return self._children
+
+    # --- references ------------------------------------------------------
+    def references(self) -> Iterator[Reference]:
+        for hf, b in self.mdir.blocks("resource"):
+            if len(b.labels) == 2:
+                yield from self._block_refs(hf, b, "terraform", f"{b.labels[0]}.{b.labels[1]}")
+        for hf, b in self.mdir.blocks("data"):
+            if len(b.labels) == 2:
+                yield from self._block_refs(hf, b, "terraform_data", f"data.{b.labels[0]}.{b.labels[1]}")
+        for hf, b in self.mdir.blocks("module"):
+            yield from self._foreign_module_refs(hf, b)
+        for _, children in sorted(self.children().items()):
+            for _, child in children:
+                yield from child.references()
+
+    def _block_refs(self, hf: HclFile, block: Block, framework: str, address: str) -> Iterator[Reference]:
+        specs = specs_for(framework, block.labels[0])
+        if not specs:
+            return
+        for suffix, each, idx in self.expansions(block):
+            for spec in specs:
+                yield from self._spec_refs(hf, block, spec, f"{self.prefix}{address}{suffix}", each, idx)
+
+    def _spec_refs(
+        self, hf: HclFile, block: Block, spec: AttributeSpec, address: str, each: tuple[Any, Any] | None, idx: Any
+    ) -> Iterator[Reference]:
+        for attr_path, attr, nested in _find(block, spec.path):
+            if attr is None:
+                # The path ends at nested blocks (IAM statements): give them as data.
+                value: Any = [_block_value(self, b, each, idx) for b in nested]
+                via: tuple[Location, ...] = ()
+                line, col = (nested[0].line, 0) if nested else (block.line, 0)
+                expr_text = ""
+            else:
+                expr = attr.expr
+                if spec.mode != "model" and isinstance(expr, Call) and expr.name == "jsonencode" and expr.args:
+                    expr = expr.args[0]  # keep known parts even where others are unknown
+                value, via = self.eval_with_via(expr, each, idx)
+                line, col, expr_text = attr.expr.line, attr.expr.column, attr.expr.text
+                if self.scan.budget.problem and self.scan.budget_where is None:
+                    self.scan.budget_where = Location(display_path(hf.path), line, col)
+            yield from self._emit(hf, block, spec, address, attr_path, value, via, line, col, expr_text, attr)
+
+    def _emit(
+        self,
+        hf: HclFile,
+        block: Block,
+        spec: AttributeSpec,
+        address: str,
+        attr_path: str,
+        value: Any,
+        via: tuple[Location, ...],
+        line: int,
+        col: int,
+        expr_text: str,
+        attr: Attribute | None,
+    ) -> Iterator[Reference]:
+        shown = display_path(hf.path)
+
+        def ref(
+            raw: str,
+            resolved: bool = True,
+            conditional: bool = False,
+            sub: str = "",
+            at: tuple[int, int] | None = None,
+            note: str | None = None,
+        ) -> Reference:
+            ln, cl = at or (line, col)
+            return Reference(
+                raw=raw,
+                usage=spec.usage,
+                resource=address,
+                resource_type=block.labels[0],
+                attribute=attr_path + sub,
+                location=Location(shown, ln, cl),
+                framework="terraform",
+                resolved=resolved,
+                expression=expr_text if expr_text and expr_text != raw else None,
+                conditional=conditional,
+                via=via,
+                note=note,
+                resource_line=block.line,
+                resource_end_line=block.end_line,
+            )
+
+        if spec.mode == "model":
+            for v, conditional in candidates(value):
+                if isinstance(v, str):
+                    yield ref(v, conditional=conditional)
+                elif isinstance(v, list):
+                    for i, item in enumerate(v):
+                        if isinstance(item, str):
+                            yield ref(item, conditional=conditional, sub=f"[{i}]")
+                elif isinstance(v, Unknown):
+                    if v.partial is not None and parse_model_reference(v.partial).resolvable:
+                        yield ref(v.partial, conditional=conditional)
+                    else:
+                        yield ref(
+                            expr_text or v.text,
+                            resolved=False,
+                            conditional=conditional,
+                            note="value is not known before apply",
+                        )
+            return
+        for v, conditional in candidates(value):
+            if isinstance(v, Unknown):
+                if v.partial is None:
+                    continue
+                v = v.partial
+            entry_lines = _entry_lines(attr.expr) if attr is not None else {}
+            for sub, found in extract(spec.mode, v):
+                key = sub.split(".")[0].split("[")[0]
+                at = entry_lines.get(key)
+                sep = "" if not sub or sub.startswith("[") else "."
+                yield ref(found, conditional=conditional, sub=f"{sep}{sub}", at=at)
+
+    def _foreign_module_refs(self, hf: HclFile, b: Block) -> Iterator[Reference]:
+        """Arguments passed to registry or git modules: their code is not here,
+        so a model id handed to them is reported as it is passed."""
+        attrs = b.attributes()
+        src = Evaluator(self.scope()).eval(attrs["source"].expr) if "source" in attrs else None
+        if not b.labels or (isinstance(src, str) and src.startswith(("./", "../"))):
+            return
+        for suffix, each, idx in self.expansions(b):
+            for aname, a in attrs.items():
+                if aname in ("source", "version", "count", "for_each", "providers", "depends_on"):
+                    continue
+                value, via = self.eval_with_via(a.expr, each, idx)
+                for v, conditional in candidates(value):
+                    if isinstance(v, str) and looks_like_model_reference(v):
+                        yield Reference(
+                            raw=v,
+                            usage=Usage.OTHER,
+                            resource=f"{self.prefix}module.{b.labels[0]}{suffix}",
+                            resource_type="module",
+                            attribute=aname,
+                            location=Location(display_path(hf.path), a.expr.line, a.expr.column),
+                            framework="terraform",
+                            expression=a.expr.text if a.expr.text != v else None,
+                            conditional=conditional,
+                            via=via,
+                            note=f"passed to module source {src}",
+                            resource_line=b.line,
+                            resource_end_line=b.end_line,
+                        )
+
+
+def _entry_lines(expr: Expr) -> dict[str, tuple[int, int]]:
+    """Line of each key of an object literal (environment variables)."""
+    if isinstance(expr, Call) and expr.args:
+        expr = expr.args[0]
+    if not isinstance(expr, ObjectExpr):
+        return {}
+    out = {}
+    for k, v in expr.items:
+        key = getattr(k, "value", None)
+        if isinstance(key, str):
+            out[key] = (v.line, v.column)
+    return out
+
+
+def _find(block: Block, path: tuple[str, ...], prefix: str = "") -> Iterator[tuple[str, Attribute | None, list[Block]]]:
+    """Walk a catalog path through nested blocks.  Yields (attribute path,
+    attribute, []) where the path ends at an attribute, or (path, None,
+    blocks) where it ends at nested blocks."""
+    head, rest = path[0], path[1:]
+    attrs = block.attributes()
+    if head in attrs:
+        if rest:
+            # An object-valued attribute holds the rest of the path; the
+            # evaluator reads it, so report it as the attribute itself.
+            yield from _descend_attr(attrs[head], rest, f"{prefix}{head}")
+        else:
+            yield f"{prefix}{head}", attrs[head], []
+        return
+    nested = block.blocks(head)
+    if not nested:
+        return
+    if not rest:
+        yield f"{prefix}{head}", None, nested
+        return
+    for i, nb in enumerate(nested):
+        yield from _find(nb, rest, f"{prefix}{head}[{i}].")
+
+
+def _descend_attr(
+    attr: Attribute, rest: tuple[str, ...], path: str
+) -> Iterator[tuple[str, Attribute | None, list[Block]]]:
+    expr = attr.expr
+    for step in rest:
+        if not isinstance(expr, ObjectExpr):
+            return
+        nxt = None
+        for k, v in expr.items:
+            if getattr(k, "value", None) == step:
+                nxt = v
+        if nxt is None:
+            return
+        expr = nxt
+        path = f"{path}.{step}"
+    yield path, Attribute(attr.name, expr, expr.line, expr.column), []
+
+
+def _block_value(inst: Instance, b: Block, each: tuple[Any, Any] | None, idx: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in b.body:
+        if isinstance(item, Attribute):
+            out[item.name] = Evaluator(inst.scope(each, idx)).eval(item.expr)
+        else:
+            out.setdefault(item.type, []).append(_block_value(inst, item, each, idx))
+    return out
+
+
+def provider_region(root: Instance) -> str | None:
+    """The default `aws` provider's region, when it is known statically: the
+    lifecycle can differ by region, and a bare model id is called there."""
+    for _, b in root.mdir.blocks("provider"):
+        attrs = b.attributes()
+        if b.labels[:1] == ("aws",) and "alias" not in attrs and "region" in attrs:
+            value = Evaluator(root.scope()).eval(attrs["region"].expr)
+            return value if isinstance(value, str) and re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", value) else None
+    return None
