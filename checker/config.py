@@ -33,7 +33,12 @@ class Config:
 
 @lru_cache(maxsize=1)
 def config_schema() -> dict[str, Any]:
+    """The schema file, with the rule ids taken from the rule registry (so a
+    new rule can be configured without touching the schema)."""
+    from checker.rules import ALL_RULES
+
     schema: dict[str, Any] = json.loads(resources.files("checker.data").joinpath("config.schema.json").read_text())
+    schema["$defs"]["rule_id"]["enum"] = [r.id for r in ALL_RULES]
     return schema
 
 

@@ -1,1 +1,1 @@
-"""checkov custom checks for Bedrock model lifecycle (CKV_BEDROCK_1..6)."""
+"""checkov custom checks for Bedrock model lifecycle: two per rule of checker.rules."""

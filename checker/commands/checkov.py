@@ -4,8 +4,9 @@ same feed settings, without installing anything into checkov's environment.
 checkov must keep its own `hcl2` (bc-python-hcl2), so we never put this
 environment's site-packages on checkov's path.  Instead a shim folder holds
 only a link to the `checker` package, and goes on PYTHONPATH; the policy
-files come from the repository's `policies/` or are written from
-`checker.integrations.policy_files`.
+files are written from `checker.integrations.policy_files` (the repository's
+`policies/` is the same text, held equal by a test), so every rule of the
+registry has its checks even when `policies/` was not regenerated.
 """
 
 from __future__ import annotations
@@ -43,9 +44,6 @@ def _shim_and_policies() -> tuple[Path, Path]:
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(package, target_is_directory=True)
-    repo_policies = package.parent / "policies"
-    if (repo_policies / "bedrock_lifecycle_bootstrap.py").is_file():
-        return shim, repo_policies
     return shim, write_policy_dir(base / "policies")
 
 

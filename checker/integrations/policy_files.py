@@ -5,18 +5,11 @@ shipping a top-level `policies` package."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 
-from checker.rules import ALL_RULES
+from checker import rules
 
-_WHAT = {
-    "CKV_BEDROCK_1": "the model is End-of-Life",
-    "CKV_BEDROCK_2": "provisioned throughput is created on a Legacy or End-of-Life model",
-    "CKV_BEDROCK_3": "the model is Legacy",
-    "CKV_BEDROCK_4": "the model is in Public Extended Access",
-    "CKV_BEDROCK_5": "the model reaches End-of-Life within the EOL window",
-    "CKV_BEDROCK_6": "the model id is not in the lifecycle feed",
-}
 _FRAMEWORKS = (
     ("terraform", "tf", "terraform_check", "Terraform"),
     ("cloudformation", "cfn", "cloudformation_check", "CloudFormation"),
@@ -42,19 +35,24 @@ except ImportError:
 '''
 
 
+def _docstring(text: str) -> str:
+    lines = textwrap.wrap(text, 116)
+    return '"""' + "\n".join(lines) + '"""\n'
+
+
 def policy_files() -> dict[str, str]:
     """Relative path -> content of every file of the checkov policies folder."""
     files = {
-        "__init__.py": '"""checkov custom checks for Bedrock model lifecycle (CKV_BEDROCK_1..6)."""\n',
+        "__init__.py": '"""checkov custom checks for Bedrock model lifecycle: two per rule of checker.rules."""\n',
         "bedrock_lifecycle_bootstrap.py": _BOOTSTRAP,
         "terraform/__init__.py": '"""Terraform (HCL and plan JSON) checks."""\n',
         "cloudformation/__init__.py": '"""CloudFormation checks (templates, SAM, cdk.out)."""\n',
     }
-    for rule in ALL_RULES:
+    for rule in rules.ALL_RULES:
         n = rule.id.rsplit("_", 1)[1]
         for folder, prefix, factory, label in _FRAMEWORKS:
             files[f"{folder}/{prefix}_ckv_bedrock_{n}.py"] = (
-                f'"""{rule.id} ({label}): fails when {_WHAT[rule.id]}."""\n\n'
+                _docstring(f"{rule.id} ({label}): fails when {rule.fires_when}.") + "\n"
                 "import bedrock_lifecycle_bootstrap  # noqa: F401  (makes `checker` importable from a git clone)\n\n"
                 f"from checker.integrations.checkov_checks import {factory}\n\n"
                 f'check = {factory}("{rule.id}")\n'

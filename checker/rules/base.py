@@ -31,12 +31,24 @@ class Evaluation:
 
 class Rule:
     """One lifecycle question.  `check` returns the finding's message, or None
-    when the reference passes.  Rules only see resolved references."""
+    when the reference passes.  Rules only see resolved references.
 
+    A rule class is the only place its id, title, severity and "fires when"
+    text are written: the config schema, the checkov policy files, SARIF's
+    rule list, `bedrock-lifecycle rules`, and (held equal by tests) the
+    README table and docs/rules.md all come from these attributes."""
+
+    #: `CKV_BEDROCK_<n>`: checkov's id form, so one id serves both tools.
     id: ClassVar[str]
+    #: CamelCase name (SARIF `name`, the checkov check's class name).
     name: ClassVar[str]
+    #: Default severity; a repository may change it (`severities:`).
     severity: ClassVar[Severity]
+    #: One line, the rule's headline in reports and docs.
     title: ClassVar[str]
+    #: The condition, completing "fires when ..." (README table, policy files).
+    fires_when: ClassVar[str]
+    #: What it means and what to do (SARIF help text).
     help: ClassVar[str]
 
     @property

@@ -45,6 +45,7 @@ class ModelIsEndOfLife(Rule):
     name = "ModelIsEndOfLife"
     severity = Severity.ERROR
     title = "Bedrock model is End-of-Life"
+    fires_when = "the model is End-of-Life at the evaluation date"
     help = (
         "After its EOL date every API call to the model fails, in every region, and AWS migrates nothing. "
         "Move to the recommended replacement before the resource is applied again."
@@ -61,6 +62,7 @@ class ProvisionedThroughputOnLegacyModel(Rule):
     name = "ProvisionedThroughputOnLegacyModel"
     severity = Severity.ERROR
     title = "Provisioned throughput on a Legacy or End-of-Life Bedrock model"
+    fires_when = "provisioned throughput is created (or, outside a plan, declared) on a Legacy or EOL model"
     help = (
         "AWS refuses to create new provisioned throughput for a model in the Legacy state, so creating or "
         "replacing one fails at apply. An existing, unchanged provisioned throughput keeps working until EOL "
@@ -92,6 +94,7 @@ class ModelIsLegacy(Rule):
     name = "ModelIsLegacy"
     severity = Severity.WARNING
     title = "Bedrock model is Legacy"
+    fires_when = "the model is Legacy"
     help = (
         "Legacy models keep working for existing users, but new customers and inactive accounts can lose "
         "access, no new provisioned throughput can be created and customization may be limited. Plan the "
@@ -109,6 +112,7 @@ class ModelInPublicExtendedAccess(Rule):
     name = "ModelInPublicExtendedAccess"
     severity = Severity.WARNING
     title = "Bedrock model is in Public Extended Access"
+    fires_when = "the model is in Public Extended Access"
     help = (
         "In Public Extended Access (the last part of Legacy) quota increases are generally not approved and "
         "the provider may raise the price."
@@ -130,6 +134,7 @@ class ModelEndOfLifeSoon(Rule):
     name = "ModelEndOfLifeSoon"
     severity = Severity.ERROR
     title = "Bedrock model reaches End-of-Life within the EOL window"
+    fires_when = "the model reaches EOL within the window (`--eol-window`, default 90 days)"
     help = "The model's EOL date falls within the configured window (default 90 days, --eol-window)."
 
     def check(self, ev: Evaluation, ctx: RuleContext) -> str | None:
@@ -147,6 +152,7 @@ class ModelNotInFeed(Rule):
     name = "ModelNotInFeed"
     severity = Severity.NOTICE
     title = "Bedrock model id is not in the lifecycle feed"
+    fires_when = "the model id is not in the lifecycle feed (typo or stale feed)"
     help = (
         "The id is not a model the feed knows: a typo, a model the feed does not list yet, or a stale feed. "
         "Check the id, or refresh the feed with `bedrock-lifecycle feed refresh`."

@@ -1,4 +1,4 @@
-"""CKV_BEDROCK_1 (CloudFormation): fails when the model is End-of-Life."""
+"""CKV_BEDROCK_1 (CloudFormation): fails when the model is End-of-Life at the evaluation date."""
 
 import bedrock_lifecycle_bootstrap  # noqa: F401  (makes `checker` importable from a git clone)
 

@@ -1,4 +1,5 @@
-"""CKV_BEDROCK_2 (CloudFormation): fails when provisioned throughput is created on a Legacy or End-of-Life model."""
+"""CKV_BEDROCK_2 (CloudFormation): fails when provisioned throughput is created (or, outside a plan, declared) on a
+Legacy or EOL model."""
 
 import bedrock_lifecycle_bootstrap  # noqa: F401  (makes `checker` importable from a git clone)
 

@@ -1,4 +1,4 @@
-"""CKV_BEDROCK_6 (CloudFormation): fails when the model id is not in the lifecycle feed."""
+"""CKV_BEDROCK_6 (CloudFormation): fails when the model id is not in the lifecycle feed (typo or stale feed)."""
 
 import bedrock_lifecycle_bootstrap  # noqa: F401  (makes `checker` importable from a git clone)
 

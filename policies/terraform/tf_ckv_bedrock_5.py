@@ -1,4 +1,4 @@
-"""CKV_BEDROCK_5 (Terraform): fails when the model reaches End-of-Life within the EOL window."""
+"""CKV_BEDROCK_5 (Terraform): fails when the model reaches EOL within the window (`--eol-window`, default 90 days)."""
 
 import bedrock_lifecycle_bootstrap  # noqa: F401  (makes `checker` importable from a git clone)
 
