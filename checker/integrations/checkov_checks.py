@@ -35,15 +35,12 @@ from checkov.terraform.checks.resource.base_resource_check import (  # type: ign
     BaseResourceCheck as TfResourceCheck,
 )
 
-from checker.catalog import resource_types, specs_for, walk_path
+from checker.catalog import Mode, resource_types, specs_for
+from checker.catalog.extract import Found, Inputs, extract
 from checker.feed import load_feed
-from checker.model import Action, Location, Reference, Usage
+from checker.model import Action, Location, Reference
 from checker.modelid import IdKind, parse_model_reference
 from checker.rules import RULES_BY_ID, RuleContext, evaluate
-from checker.sources.cloudformation import apply_subs, partials, walk_properties
-from checker.sources.cloudformation.intrinsics import Resolver
-from checker.sources.indirect import extract
-from checker.sources.values import Unknown
 
 #: What checkov leaves when it cannot render a value: a variable, local,
 #: module output or data reference, an interpolation, or a resource
@@ -92,94 +89,55 @@ def _plan_action(conf: dict[str, Any]) -> Action | None:
     return _ACTIONS.get(str(actions[0]))
 
 
-def _ref(
-    raw: str, resolved: bool, usage: Any, rtype: str, attribute: str, framework: str, action: Action | None
-) -> Reference:
+def _ref(found: Found, rtype: str, framework: str, action: Action | None) -> Reference:
     return Reference(
-        raw=raw,
-        usage=usage,
+        raw=found.raw,
+        usage=found.usage,
         resource="",
         resource_type=rtype,
-        attribute=attribute,
+        attribute=found.attribute,
         location=Location(""),
         framework=framework,
-        resolved=resolved,
+        resolved=found.resolved,
         action=action,
+        conditional=found.conditional,
     )
+
+
+def _unrendered(value: str) -> bool:
+    """An expression checkov left as it was; a model ARN with an
+    interpolated region still names its model."""
+    if value.startswith("arn:") and parse_model_reference(value).resolvable:
+        return False
+    return bool(_TF_EXPRESSION.search(value))
 
 
 def terraform_references(conf: dict[str, Any], rtype: str) -> list[Reference]:
     action = _plan_action(conf)
     framework = "terraform_plan" if action is not None else "terraform"
     refs = []
+    absent = set()
     for spec in specs_for("terraform", rtype):
-        if action is not None and spec.mode == "model" and len(spec.path) == 1 and not conf.get(spec.path[0]):
+        if action is not None and spec.mode is Mode.MODEL and len(spec.path) == 1 and not conf.get(spec.path[0]):
             # A plan omits a value known only at apply; these attributes are
             # required, so absent means unknown, not unset.
-            refs.append(_ref(spec.dotted, False, spec.usage, rtype, spec.dotted, framework, action))
-            continue
-        for path, value in walk_path(conf, spec.path):
-            if spec.mode == "model":
-                if isinstance(value, str):
-                    looks_arn = value.startswith("arn:") and parse_model_reference(value).resolvable
-                    unresolved = bool(_TF_EXPRESSION.search(value)) and not looks_arn
-                    refs.append(_ref(value, not unresolved, spec.usage, rtype, path, framework, action))
-                continue
-            found_any = False
-            for sub, found in extract(spec.mode, value):
-                found_any = True
-                refs.append(_ref(found, True, spec.usage, rtype, f"{path}.{sub}", framework, action))
-            if not found_any and any(_TF_EXPRESSION.search(v) for v in _strings(value)):
-                # Part of the document is still an expression checkov could
-                # not render: it may hold a model, so the verdict is UNKNOWN.
-                refs.append(_ref(path, False, spec.usage, rtype, path, framework, action))
+            absent.add(spec.path[0])
+            missing = Found(spec.usage, spec.dotted, spec.dotted, resolved=False)
+            refs.append(_ref(missing, rtype, framework, action))
+    for found in extract("terraform", rtype, conf, Inputs(unrendered=_unrendered)):
+        if found.attribute.split("[")[0].split(".")[0] not in absent:
+            refs.append(_ref(found, rtype, framework, action))
     return refs
-
-
-def _strings(value: Any) -> list[str]:
-    if isinstance(value, str):
-        return [value]
-    if isinstance(value, list):
-        return [s for v in value for s in _strings(v)]
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _strings(v)]
-    return []
 
 
 def cloudformation_references(conf: dict[str, Any], rtype: str) -> list[Reference]:
+    """The same extraction as the CLI's template source; what checkov cannot
+    hand a check (a DefinitionUri file, the template's Globals) is flagged on
+    the special case (`checker.catalog.special`)."""
     conf = _clean(conf)
-    props = conf.get("Properties")
-    if not isinstance(props, dict):
-        return []
-    resolver = Resolver({}, {}, {})
-    subs = resolver.deep(props.get("DefinitionSubstitutions")) if "DefinitionSubstitutions" in props else {}
-    refs = []
-    for spec in specs_for("cloudformation", rtype):
-        for path, raw, value, _, _ in walk_properties(resolver, props, spec.path, "Properties", (0, 0)):
-            if spec.mode == "model":
-                if isinstance(value, Unknown):
-                    partial = value.partial
-                    ok = partial is not None and parse_model_reference(partial).resolvable
-                    refs.append(
-                        _ref(
-                            partial if ok and partial else str(raw), ok, spec.usage, rtype, path, "cloudformation", None
-                        )
-                    )
-                elif isinstance(value, str):
-                    refs.append(_ref(value, True, spec.usage, rtype, path, "cloudformation", None))
-                continue
-            full = partials(resolver.deep(raw))
-            if isinstance(subs, dict) and subs:
-                full = apply_subs(full, subs)
-            if isinstance(full, Unknown):
-                continue
-            for sub, found in extract(spec.mode, full):
-                refs.append(_ref(found, True, spec.usage, rtype, f"{path}.{sub}", "cloudformation", None))
-    uri = props.get("DefinitionUri")
-    if rtype == "AWS::Serverless::StateMachine" and isinstance(uri, str) and not uri.startswith("s3://"):
-        # The definition is in a file checkov does not hand to checks.
-        refs.append(_ref(uri, False, Usage.STATE_MACHINE, rtype, "Properties.DefinitionUri", "cloudformation", None))
-    return refs
+    return [
+        _ref(found, rtype, "cloudformation", None) for found in extract("cloudformation", rtype, conf.get("Properties"))
+    ]
 
 
 def verdict(rule_id: str, refs: list[Reference]) -> Any:

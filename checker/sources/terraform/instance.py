@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.catalog import AttributeSpec, specs_for
+from checker.catalog.modes import extract_mode
+from checker.catalog.special import DATA_LOOKUPS
 from checker.discovery.walk import display_path
 from checker.model import Location, Reference, ScanError, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
-from checker.sources.indirect import extract
 from checker.sources.terraform.evaluate import Evaluator, Scope
 from checker.sources.terraform.hclast import (
     Attribute,
@@ -95,26 +96,20 @@ class Instance:
         return self._locals[name]
 
     def data(self, dtype: str, dname: str, attr: str) -> Any:
+        """An attribute of a data source that names a model (the
+        `data_source_lookup` special case): the model its block asks for."""
+        lookup = DATA_LOOKUPS.get(dtype)
         for _, b in self.mdir.blocks("data", dtype):
             if b.labels[:2] != (dtype, dname):
                 continue
             attrs = b.attributes()
-            if dtype == "aws_bedrock_foundation_model" and "model_id" in attrs:
-                mid = Evaluator(self.scope()).eval(attrs["model_id"].expr)
-                if not isinstance(mid, str):
+            if lookup is not None and lookup[0] in attrs:
+                named = Evaluator(self.scope()).eval(attrs[lookup[0]].expr)
+                if not isinstance(named, str):
                     return Unknown(f"data.{dtype}.{dname}.{attr}")
-                if attr in ("model_id", "id"):
-                    return mid
-                if attr == "model_arn":
-                    return f"arn:aws:bedrock:${{region}}::foundation-model/{mid}"
-            if dtype == "aws_bedrock_inference_profile" and "inference_profile_id" in attrs:
-                pid = Evaluator(self.scope()).eval(attrs["inference_profile_id"].expr)
-                if not isinstance(pid, str):
-                    return Unknown(f"data.{dtype}.{dname}.{attr}")
-                if attr in ("inference_profile_id", "id"):
-                    return pid
-                if attr == "inference_profile_arn":
-                    return f"arn:aws:bedrock:${{region}}:${{account}}:inference-profile/{pid}"
+                form = lookup[1].get(attr)
+                if form is not None:
+                    return form.format(named)
         return Unknown(f"data.{dtype}.{dname}.{attr}")
 
     def module_output(self, mname: str, output: str) -> Any:
@@ -320,7 +315,7 @@ class Instance:
                     continue
                 v = v.partial
             entry_lines = _entry_lines(attr.expr) if attr is not None else {}
-            for sub, found in extract(spec.mode, v):
+            for sub, found in extract_mode(spec.mode, v):
                 key = sub.split(".")[0].split("[")[0]
                 at = entry_lines.get(key)
                 sep = "" if not sub or sub.startswith("[") else "."

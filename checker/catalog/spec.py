@@ -13,14 +13,18 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+from checker.catalog.modes import Mode
 from checker.model import Usage
 
 
 @dataclass(frozen=True)
 class AttributeSpec:
+    #: Keys from the resource's body to the value (`Properties` excluded).
     path: tuple[str, ...]
+    #: How the resource uses the model (rules and reports tell them apart).
     usage: Usage
-    mode: str
+    #: How the value holds models.
+    mode: Mode
 
     @property
     def dotted(self) -> str:
@@ -35,7 +39,7 @@ def _catalog() -> dict[str, dict[str, tuple[AttributeSpec, ...]]]:
         if framework.startswith("$"):
             continue
         out[framework] = {
-            rtype: tuple(AttributeSpec(tuple(s["path"].split(".")), Usage(s["usage"]), s["mode"]) for s in specs)
+            rtype: tuple(AttributeSpec(tuple(s["path"].split(".")), Usage(s["usage"]), Mode(s["mode"])) for s in specs)
             for rtype, specs in types.items()
         }
     return out

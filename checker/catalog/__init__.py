@@ -1,0 +1,24 @@
+"""Where models sit, as data, and the one layer that reads them.
+
+`spec` reads `checker/data/model_attributes.json` (resource type -> paths,
+usage, mode); `modes` is the one mode dispatch; `special` names the cases the
+paths cannot express; `extract` (import it as `checker.catalog.extract`: it
+reaches into the CloudFormation resolver) applies all three to a resource body.
+"""
+
+from checker.catalog.modes import Mode, extract_mode
+from checker.catalog.spec import AttributeSpec, resource_types, specs_for, walk_path
+from checker.catalog.special import SPECIALS, CheckovInput, Special, specials_for
+
+__all__ = [
+    "SPECIALS",
+    "AttributeSpec",
+    "CheckovInput",
+    "Mode",
+    "Special",
+    "extract_mode",
+    "resource_types",
+    "specials_for",
+    "specs_for",
+    "walk_path",
+]
