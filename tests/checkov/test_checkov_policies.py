@@ -15,18 +15,11 @@ from typing import Any
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(REPO / "tools"))
-from checkov_env import ensure_checkov  # noqa: E402
 
 AS_OF = "2026-11-24"
 pytestmark = [pytest.mark.checkov, pytest.mark.xdist_group("checkov")]
 
 Results = dict[tuple[str, str, str], str]
-
-
-@pytest.fixture(scope="module")
-def checkov() -> Path:
-    return ensure_checkov()
 
 
 def run_checkov(checkov: Path, *args: str, cwd: Path | None = None) -> tuple[Results, list[dict[str, Any]]]:
