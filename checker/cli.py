@@ -18,9 +18,9 @@ from checker import __version__
 from checker.baseline import BaselineError
 from checker.config import ConfigError
 from checker.feed import FeedError, load_feed
-from checker.feed.model import Feed
 from checker.model import ScanResult, Severity
 from checker.rules import RuleContext
+from checker.settings import DEFAULT_EOL_WINDOW, Flags, Resolved, resolve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -88,10 +88,17 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
 
     p.add_argument("--feed", metavar="FILE|URL", help="lifecycle feed (default: the bundled snapshot)")
     p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="evaluation date (default: today)")
-    p.add_argument("--eol-window", type=_positive_int, metavar="DAYS", help="CKV_BEDROCK_5 window (default: 90)")
+    p.add_argument(
+        "--eol-window", type=_positive_int, metavar="DAYS", help=f"CKV_BEDROCK_5 window (default: {DEFAULT_EOL_WINDOW})"
+    )
     p.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails (default: error)")
     p.add_argument("--format", "-f", choices=sorted(FORMATS), action=_FormatAction, help="output format; may repeat")
     p.add_argument("--output", "-o", metavar="FILE", action=_OutputAction, help="write the preceding --format here")
+    p.add_argument(
+        "--no-repo-config",
+        action="store_true",
+        help="ignore the scanned repository's .bedrock-lifecycle.yaml (also BEDROCK_LIFECYCLE_NO_REPO_CONFIG=1)",
+    )
     p.set_defaults(outputs=None)
 
 
@@ -124,8 +131,8 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--config",
         metavar="FILE",
-        help="configuration file (default: .bedrock-lifecycle.yaml found "
-        "from the working directory up to the repository root, or pyproject.toml)",
+        help="configuration file (default: .bedrock-lifecycle.yaml or pyproject.toml at the scanned root, "
+        "never above it; flags and BEDROCK_LIFECYCLE_* win over it)",
     )
     p.add_argument("--baseline", metavar="FILE", help="only findings not in this baseline fail")
     p.add_argument("--create-baseline", metavar="FILE", help="write the current findings as a baseline and exit 0")
@@ -139,23 +146,36 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
     )
 
 
+def settings_for(args: argparse.Namespace) -> Resolved:
+    """Flags, environment and the repository's configuration, merged once
+    per command (`checker.settings`)."""
+    cached: Resolved | None = getattr(args, "resolved_settings", None)
+    if cached is None:
+        flags = Flags(
+            feed=getattr(args, "feed", None),
+            as_of=getattr(args, "as_of", None),
+            eol_window=getattr(args, "eol_window", None),
+            fail_on=getattr(args, "fail_on", None),
+            max_file_size=getattr(args, "max_file_size", None),
+            baseline=getattr(args, "baseline", None),
+            skip_paths=tuple(getattr(args, "skip_path", None) or ()),
+            config=getattr(args, "config", None),
+            # Commands without --config (feed show) never read one.
+            no_repo_config=getattr(args, "no_repo_config", False) or not hasattr(args, "config"),
+        )
+        cached = resolve(flags, getattr(args, "paths", None) or ())
+        args.resolved_settings = cached
+    return cached
+
+
 def rule_context(args: argparse.Namespace) -> RuleContext:
     """The feed, date and window the user asked for (used by audit too)."""
-    feed = resolve_feed(args)
-    return RuleContext(
-        as_of=getattr(args, "as_of", None) or date.today(),
-        feed=feed,
-        eol_window_days=args.eol_window if getattr(args, "eol_window", None) is not None else 90,
-    )
-
-
-def resolve_feed(args: argparse.Namespace) -> Feed:
-    location = getattr(args, "feed", None) or os.environ.get("BEDROCK_LIFECYCLE_FEED") or None
-    return load_feed(location)
+    s = settings_for(args)
+    return RuleContext(as_of=s.as_of, feed=load_feed(s.feed), eol_window_days=s.eol_window)
 
 
 def fail_on(args: argparse.Namespace) -> Severity:
-    return Severity(args.fail_on) if getattr(args, "fail_on", None) else Severity.ERROR
+    return settings_for(args).fail_on
 
 
 def emit(args: argparse.Namespace, result: ScanResult) -> int:
@@ -216,23 +236,9 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
     return result.exit_code
 
 
-def apply_config(args: argparse.Namespace) -> Any:
-    """Fill the options the user did not give from the repository's config."""
-    from checker.config import load_config
-
-    config = load_config(getattr(args, "config", None))
-    for attr, key in (
-        ("fail_on", "fail_on"),
-        ("eol_window", "eol_window"),
-        ("feed", "feed"),
-        ("max_file_size", "max_file_size"),
-        ("baseline", "baseline"),
-    ):
-        if getattr(args, attr, None) is None and config.get(key) is not None:
-            setattr(args, attr, config.get(key))
-    if hasattr(args, "skip_path"):
-        args.skip_path = [*config.get("skip_paths", []), *args.skip_path]
-    return config
+def apply_config(args: argparse.Namespace) -> Resolved:
+    """Kept for the audit command: the merged settings."""
+    return settings_for(args)
 
 
 def _scan_settings(args: argparse.Namespace) -> Any:
@@ -240,39 +246,39 @@ def _scan_settings(args: argparse.Namespace) -> Any:
     from checker.pipeline import ScanSettings
     from checker.rules import ALL_RULES
     from checker.sources.base import ScanOptions
-    from checker.util.textio import DEFAULT_MAX_FILE_BYTES
 
-    config = apply_config(args)
+    s = settings_for(args)
     ctx = rule_context(args)
     options = ScanOptions(
-        max_file_bytes=args.max_file_size or DEFAULT_MAX_FILE_BYTES,
+        max_file_bytes=s.max_file_bytes,
         tf_vars=tuple(args.var),
         tf_var_files=tuple(args.var_file),
         cfn_parameters=tuple(args.parameter),
         cfn_parameter_files=tuple(args.parameters_file),
         prefilter=not args.no_prefilter,
     )
-    disabled = set(config.get("disabled_rules", []))
     cache_dir = None
     if args.cache is not None:
         from checker.cache import default_cache_dir
 
         cache_dir = args.cache or str(default_cache_dir())
     baseline = None
-    if args.baseline and not args.create_baseline:
-        baseline = frozenset(load_baseline(args.baseline))
+    if s.baseline and not args.create_baseline:
+        baseline = frozenset(load_baseline(s.baseline))
+    disabled = s.disabled_rules
     return ScanSettings(
         as_of=ctx.as_of,
         feed=ctx.feed,
-        fail_on=fail_on(args),
+        fail_on=s.fail_on,
         eol_window_days=ctx.eol_window_days,
         jobs=args.jobs,
         options=options,
-        severities={k: Severity(v) for k, v in config.get("severities", {}).items()},
+        severities=dict(s.severities),
         enabled_rules=frozenset(r.id for r in ALL_RULES if r.id not in disabled) if disabled else None,
-        skip_paths=tuple(args.skip_path),
+        skip_paths=s.skip_paths,
         baseline=baseline,
         cache_dir=cache_dir,
+        repository_changes=s.repository_changes,
     )
 
 

@@ -1,5 +1,6 @@
-"""Repository defaults: `.bedrock-lifecycle.yaml` at the repository root, or
-`[tool.bedrock-lifecycle]` in pyproject.toml.  Command-line flags win.
+"""Repository defaults: `.bedrock-lifecycle.yaml` at the scanned root, or
+`[tool.bedrock-lifecycle]` in pyproject.toml there.  Flags and the
+environment win (`checker.settings` merges them).
 
 Validated with a JSON Schema, so a misspelt key is an error that names it
 rather than a setting silently ignored.
@@ -59,18 +60,16 @@ def validate(values: Any, origin: str) -> dict[str, Any]:
     return values
 
 
-def find_config(start: Path) -> Path | None:
-    """Look in the working directory and its parents up to the repository root."""
-    here = start.resolve()
-    for d in (here, *here.parents):
-        for name in CONFIG_NAMES:
-            if (d / name).is_file():
-                return d / name
-        py = d / "pyproject.toml"
-        if py.is_file() and "[tool.bedrock-lifecycle]" in py.read_text("utf-8", "replace"):
-            return py
-        if (d / ".git").exists():
-            return None
+def find_config(root: Path) -> Path | None:
+    """The configuration at the scanned root, and only there: a file above
+    the scanned tree belongs to someone else, and the tree itself is not
+    trusted to point elsewhere (issue #18; it used to climb to `.git`)."""
+    for name in CONFIG_NAMES:
+        if (root / name).is_file():
+            return root / name
+    py = root / "pyproject.toml"
+    if py.is_file() and "[tool.bedrock-lifecycle]" in py.read_text("utf-8", "replace"):
+        return py
     return None
 
 

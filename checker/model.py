@@ -283,6 +283,10 @@ class ScanResult:
     files_scanned: int = 0
     roots: tuple[str, ...] = ()
     tool_version: str = ""
+    #: Settings the scanned repository's configuration changed that can
+    #: weaken the policy: every report lists them, so a pull request cannot
+    #: quietly turn a finding off.
+    repository_changes: tuple[str, ...] = ()
 
     @property
     def failing_findings(self) -> list[Finding]:

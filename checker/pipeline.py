@@ -35,6 +35,7 @@ from checker.model import (
     SourceResult,
 )
 from checker.rules import ALL_RULES, RuleContext, evaluate, findings_for
+from checker.settings import DEFAULT_EOL_WINDOW
 from checker.sources.base import ScanOptions, Unit
 from checker.sources.prefilter import NOTHING, Probe, wants_probe
 from checker.sources.registry import source
@@ -51,7 +52,7 @@ class ScanSettings:
     as_of: date
     feed: Feed
     fail_on: Severity = Severity.ERROR
-    eol_window_days: int = 90
+    eol_window_days: int = DEFAULT_EOL_WINDOW
     jobs: int = 0
     options: ScanOptions = field(default_factory=ScanOptions)
     severities: dict[str, Severity] = field(default_factory=dict)
@@ -59,6 +60,9 @@ class ScanSettings:
     skip_paths: tuple[str, ...] = ()
     baseline: frozenset[str] | None = None
     cache_dir: str | None = None
+    #: Settings the scanned repository's configuration changed that can
+    #: weaken the policy (`checker.settings`); every report lists them.
+    repository_changes: tuple[str, ...] = ()
 
 
 def scan_unit_safely(unit: Unit, options: ScanOptions) -> SourceResult:
@@ -292,6 +296,7 @@ def report_key(paths: Sequence[str], settings: ScanSettings, walked: Survey, var
             sorted(settings.enabled_rules) if settings.enabled_rules is not None else None,
             settings.skip_paths,
             sorted(settings.baseline) if settings.baseline is not None else None,
+            settings.repository_changes,
         )
     )
     return tree_key(walked.files, extra, described, settings.feed.fingerprint, walked.stats, walked.digest)
@@ -372,4 +377,5 @@ def _scan(
         files_scanned=len(files),
         roots=tuple(display_path(p) for p in paths),
         tool_version=__version__,
+        repository_changes=settings.repository_changes,
     )

@@ -21,7 +21,6 @@ checkov's own `hcl2` (bc-python-hcl2) untouched.
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date
 from functools import lru_cache
@@ -41,6 +40,7 @@ from checker.feed import load_feed
 from checker.model import Action, Location, Reference
 from checker.modelid import IdKind, parse_model_reference
 from checker.rules import RULES_BY_ID, RuleContext, evaluate
+from checker.settings import checkov_settings
 
 #: What checkov leaves when it cannot render a value: a variable, local,
 #: module output or data reference, an interpolation, or a resource
@@ -56,19 +56,12 @@ _ACTIONS = {
 
 
 @lru_cache(maxsize=4)
-def _context(feed: str | None, as_of: str | None, window: str | None) -> RuleContext:
-    return RuleContext(
-        as_of=date.fromisoformat(as_of) if as_of else date.today(),
-        feed=load_feed(feed or None),
-        eol_window_days=int(window) if window else 90,
-    )
+def _context(feed: str | None, as_of: date | None, window: int) -> RuleContext:
+    return RuleContext(as_of=as_of or date.today(), feed=load_feed(feed), eol_window_days=window)
 
 
 def rule_context() -> RuleContext:
-    env = os.environ
-    return _context(
-        env.get("BEDROCK_LIFECYCLE_FEED"), env.get("BEDROCK_LIFECYCLE_AS_OF"), env.get("BEDROCK_LIFECYCLE_EOL_WINDOW")
-    )
+    return _context(*checkov_settings())
 
 
 def _clean(value: Any) -> Any:

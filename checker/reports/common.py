@@ -18,6 +18,10 @@ def fingerprint(f: Finding) -> str:
     return hashlib.sha256(f"{f.rule_id}|{reference_key(f.reference)}".encode()).hexdigest()[:32]
 
 
+#: How every report introduces `ScanResult.repository_changes`.
+REPOSITORY_CHANGES = "settings taken from the scanned repository's configuration (they can weaken the policy)"
+
+
 def where(ref: Reference) -> str:
     loc = f"{ref.location.file}:{ref.location.line}" if ref.location.line else ref.location.file
     return f"{loc} ({ref.construct_path or ref.resource})"

@@ -102,6 +102,8 @@ def as_document(result: ScanResult) -> dict[str, Any]:
         "references": [reference_dict(a) for a in result.references],
         "findings": [finding_dict(f) for f in result.findings],
         "errors": [error_dict(e) for e in result.errors],
+        # Only when there are any, so that other reports stay as they were.
+        **({"repository_changes": list(result.repository_changes)} if result.repository_changes else {}),
     }
 
 

@@ -26,6 +26,10 @@ def render(result: ScanResult) -> str:
         by_resource[key][f.rule_id].append(f)
 
     suite = ET.Element("testsuite", name="bedrock-lifecycle")
+    if result.repository_changes:
+        props = ET.SubElement(suite, "properties")
+        for c in result.repository_changes:
+            ET.SubElement(props, "property", name="repository_change", value=c)
     tests = failures = errors = skipped = 0
     for file, resource in resources:
         for rule in ALL_RULES:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from checker.model import ScanResult, Severity
+from checker.reports.common import REPOSITORY_CHANGES
 
 _ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
 
@@ -14,6 +15,10 @@ def _cell(text: str) -> str:
 def render(result: ScanResult) -> str:
     active = [f for f in result.findings if f.active]
     lines = ["## Bedrock model lifecycle", ""]
+    if result.repository_changes:
+        lines += [f"**Note:** {REPOSITORY_CHANGES}:", ""]
+        lines += ["- `" + c.replace("`", "'") + "`" for c in result.repository_changes]
+        lines.append("")
     if not active and not result.errors:
         lines.append(
             f"No Legacy or End-of-Life Bedrock models in {len(result.references)} model reference(s) "

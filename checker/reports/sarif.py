@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from checker.model import Finding, ScanResult, Severity
-from checker.reports.common import fingerprint
+from checker.reports.common import REPOSITORY_CHANGES, fingerprint
 from checker.rules import ALL_RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -107,6 +107,9 @@ def as_document(result: ScanResult) -> dict[str, Any]:
         }
         for e in result.errors
     ]
+    notifications += [
+        {"level": "warning", "message": {"text": f"{REPOSITORY_CHANGES}: {c}"}} for c in result.repository_changes
+    ]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -124,7 +127,11 @@ def as_document(result: ScanResult) -> dict[str, Any]:
                     {"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}
                 ],
                 "results": [_result(f, rule_index) for f in result.findings],
-                "properties": {"asOf": result.as_of.isoformat(), "feedAsOf": result.feed_as_of.isoformat()},
+                "properties": {
+                    "asOf": result.as_of.isoformat(),
+                    "feedAsOf": result.feed_as_of.isoformat(),
+                    **({"repositoryChanges": list(result.repository_changes)} if result.repository_changes else {}),
+                },
             }
         ],
     }

@@ -11,6 +11,7 @@ import sys
 from collections import Counter, defaultdict
 
 from checker.model import Finding, ScanResult, Severity, State
+from checker.reports.common import REPOSITORY_CHANGES
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
 
@@ -66,6 +67,9 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
         lines.append(f"{suppressed} finding(s) suppressed inline, {len(quiet) - suppressed} in the baseline.")
     for e in result.errors:
         lines.append(paint(f"error: {e}", "31"))
+    if result.repository_changes:
+        lines.append(paint(f"warning: {REPOSITORY_CHANGES}:", "33"))
+        lines.extend(f"  {c}" for c in result.repository_changes)
     counts = Counter(f.severity.value for f in result.findings if f.active)
     states = Counter(a.status.state.label for a in result.references)
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "notice"))

@@ -8,6 +8,7 @@ from typing import ClassVar
 
 from checker.feed.model import Feed, FeedModel
 from checker.model import LifecycleStatus, Reference, Severity
+from checker.settings import DEFAULT_EOL_WINDOW
 
 #: Where each rule's documentation lives; checkov guidelines and SARIF helpUri point here.
 DOCS_URL = "https://github.com/bedrock-lifecycle/bedrock-lifecycle/blob/main/docs/rules.md"
@@ -17,7 +18,7 @@ DOCS_URL = "https://github.com/bedrock-lifecycle/bedrock-lifecycle/blob/main/doc
 class RuleContext:
     as_of: date
     feed: Feed
-    eol_window_days: int = 90
+    eol_window_days: int = DEFAULT_EOL_WINDOW
 
 
 @dataclass(frozen=True)
