@@ -11,6 +11,15 @@ import pytest
 Deadline = Callable[[int], AbstractContextManager[None]]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-snapshots",
+        action="store_true",
+        help="rewrite the golden report files (tests/reports/snapshots/) from the current output; "
+        "or set UPDATE_SNAPSHOTS=1",
+    )
+
+
 @contextmanager
 def _deadline(seconds: int) -> Iterator[None]:
     def expire(*_: object) -> None:

@@ -1,7 +1,7 @@
 """Every output format over sample_iac/, checked for content, not only syntax.
 
-The SARIF test validates against the official SARIF 2.1.0 schema, read from
-../shared/schemas/ (never copied into this repository)."""
+The SARIF test validates against the official SARIF 2.1.0 schema, copied
+with its provenance into tests/data/ (see tests/data/README.md)."""
 
 from __future__ import annotations
 
