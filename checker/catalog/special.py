@@ -21,8 +21,9 @@ class CheckovInput(str, enum.Enum):
     #: The input is elsewhere (a file): the adapter reports the model as
     #: unresolved, so the check is UNKNOWN, never PASSED.
     UNRESOLVED = "unresolved"
-    #: The input is elsewhere in the template (Globals): plain checkov misses
-    #: it; `bedrock-lifecycle checkov` hands it the CLI's verdict.
+    #: checkov never hands the input to a resource check (a Terraform data
+    #: block): plain checkov misses it; `bedrock-lifecycle checkov` hands
+    #: the check the CLI's references.
     MISSING = "missing"
 
 
@@ -58,8 +59,9 @@ SAM_GLOBALS = Special(
     "sam_globals",
     "cloudformation",
     ("AWS::Serverless::Function",),
-    CheckovInput.MISSING,
-    "a SAM function inherits Globals.Function.Environment.Variables it does not set itself",
+    CheckovInput.FULL,
+    "a SAM function inherits Globals.Function.Environment.Variables it does not set itself "
+    "(checkov merges Globals into each function itself, so the catalog path finds them)",
 )
 DATA_SOURCE_LOOKUP = Special(
     "data_source_lookup",

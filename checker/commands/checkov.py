@@ -1,5 +1,7 @@
 """`bedrock-lifecycle checkov -- ARGS`: run checkov with our checks and the
-same feed settings, without installing anything into checkov's environment.
+same feed settings, without installing anything into checkov's environment,
+after our own scan of the same paths, whose resolved references the checks
+judge (`checker.integrations.handoff`; docs/checkov.md says when which applies).
 
 checkov must keep its own `hcl2` (bc-python-hcl2), so we never put this
 environment's site-packages on checkov's path.  Instead a shim folder holds
@@ -12,9 +14,13 @@ registry has its checks even when `policies/` was not regenerated.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import subprocess
+import sys
+import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +53,44 @@ def _shim_and_policies() -> tuple[Path, Path]:
     return shim, write_policy_dir(base / "policies")
 
 
+def scanned_roots(checkov_args: list[str]) -> list[str]:
+    """The directories (`-d`) and files (`-f`) checkov is asked to scan."""
+    out = []
+    for i, a in enumerate(checkov_args):
+        for flag in ("-d", "--directory", "-f", "--file"):
+            if a == flag and i + 1 < len(checkov_args):
+                out.append(checkov_args[i + 1])
+            elif a.startswith(flag + "=") and flag.startswith("--"):
+                out.append(a.split("=", 1)[1])
+    return out
+
+
+def _write_references(paths: list[str], target: Path) -> int:
+    """Scan with our sources and write what they resolved for the checks;
+    returns the number of errors (reported on stderr, never fatal: the
+    checks fall back to what checkov renders)."""
+    from checker.feed import load_bundled_feed
+    from checker.integrations.handoff import document
+    from checker.pipeline import ScanSettings, scan
+    from checker.util.atomic import atomic_write_text
+
+    existing = [p for p in paths if os.path.exists(p)]
+    if not existing:
+        atomic_write_text(str(target), json.dumps(document([], [])))
+        return 0
+    # The verdicts are the checks' (their feed, date and window); the scan
+    # only resolves references, so the bundled feed serves.
+    result = scan(existing, ScanSettings(as_of=date.today(), feed=load_bundled_feed()))
+    roots = [p if os.path.isdir(p) else (os.path.dirname(p) or ".") for p in existing]
+    atomic_write_text(str(target), json.dumps(document((a.reference for a in result.references), roots)))
+    for e in result.errors:
+        sys.stderr.write(f"bedrock-lifecycle: {e}\n")
+    return len(result.errors)
+
+
 def run(args: argparse.Namespace) -> int:
+    from checker.integrations.handoff import ENV_RESOLVED
+
     exe = _find_checkov(args.checkov)
     shim, policies = _shim_and_policies()
     env = dict(os.environ)
@@ -60,7 +103,12 @@ def run(args: argparse.Namespace) -> int:
         env["BEDROCK_LIFECYCLE_EOL_WINDOW"] = str(args.eol_window)
     passthrough = [a for a in args.checkov_args if a != "--"]
     cmd = [exe, *passthrough, "--external-checks-dir", str(policies)]
-    return subprocess.call(cmd, env=env)
+    with tempfile.TemporaryDirectory(prefix="bedrock-lifecycle-") as tmp:
+        if not args.no_resolve:
+            resolved = Path(tmp) / "references.json"
+            _write_references(scanned_roots(passthrough), resolved)
+            env[ENV_RESOLVED] = str(resolved)
+        return subprocess.call(cmd, env=env)
 
 
 def register(subparsers: Any) -> None:
@@ -74,5 +122,10 @@ def register(subparsers: Any) -> None:
     p.add_argument("--feed", metavar="FILE|URL", help="lifecycle feed (BEDROCK_LIFECYCLE_FEED)")
     p.add_argument("--as-of", metavar="YYYY-MM-DD", help="evaluation date (BEDROCK_LIFECYCLE_AS_OF)")
     p.add_argument("--eol-window", type=int, metavar="DAYS", help="CKV_BEDROCK_5 window (BEDROCK_LIFECYCLE_EOL_WINDOW)")
+    p.add_argument(
+        "--no-resolve",
+        action="store_true",
+        help="do not scan with our sources first: the checks judge only what checkov renders",
+    )
     p.add_argument("checkov_args", nargs=argparse.REMAINDER, help="arguments for checkov, after --")
     p.set_defaults(func=run)

@@ -37,6 +37,7 @@ from checkov.terraform.checks.resource.base_resource_check import (  # type: ign
 from checker.catalog import Mode, resource_types, specs_for
 from checker.catalog.extract import Found, Inputs, extract
 from checker.feed import load_feed
+from checker.integrations.handoff import handed
 from checker.model import Action, Location, Reference
 from checker.modelid import IdKind, parse_model_reference
 from checker.rules import RULES_BY_ID, RuleContext, evaluate
@@ -169,7 +170,9 @@ def terraform_check(rule_id: str) -> Any:
 
         def scan_resource_conf(self, conf: dict[str, Any]) -> Any:
             rtype = self.entity_type
-            return verdict(rule.id, terraform_references(conf, rtype))
+            address = conf.get("__address__")
+            refs = handed(self.entity_path, rtype, address if isinstance(address, str) else None)
+            return verdict(rule.id, refs if refs is not None else terraform_references(conf, rtype))
 
     _Check.__name__ = f"{rule.name}Terraform"
     return _Check()
@@ -190,8 +193,9 @@ def cloudformation_check(rule_id: str) -> Any:
             )
 
         def scan_resource_conf(self, conf: dict[str, Any]) -> Any:
-            rtype = conf.get("Type") if isinstance(conf.get("Type"), str) else self.entity_type
-            return verdict(rule.id, cloudformation_references(conf, str(rtype)))
+            rtype = str(conf.get("Type")) if isinstance(conf.get("Type"), str) else self.entity_type
+            refs = handed(self.entity_path, rtype, None)
+            return verdict(rule.id, refs if refs is not None else cloudformation_references(conf, rtype))
 
     _Check.__name__ = f"{rule.name}CloudFormation"
     return _Check()

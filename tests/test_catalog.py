@@ -1,0 +1,55 @@
+"""The extraction layer on its own: catalog paths, the mode dispatch and the
+special cases, as every front end and the checkov adapter call it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from checker.catalog import SPECIALS, Mode, extract_mode, resource_types, specs_for
+from checker.catalog.extract import Inputs, extract
+
+REPO = Path(__file__).resolve().parents[1]
+FLOW = {
+    "Nodes": [{"Configuration": {"Prompt": {"SourceConfiguration": {"Inline": {"ModelId": "anthropic.claude-v2"}}}}}]
+}
+
+
+def test_every_catalog_mode_is_a_mode_the_dispatch_handles() -> None:
+    for fw in ("terraform", "terraform_data", "cloudformation"):
+        for rtype in resource_types(fw):
+            for spec in specs_for(fw, rtype):
+                assert isinstance(spec.mode, Mode)
+                list(extract_mode(spec.mode, {}))
+
+
+def test_a_flow_definition_string_is_read_like_a_definition() -> None:
+    as_object = list(extract("cloudformation", "AWS::Bedrock::Flow", {"Definition": FLOW}))
+    as_string = list(extract("cloudformation", "AWS::Bedrock::Flow", {"DefinitionString": json.dumps(FLOW)}))
+    assert [f.raw for f in as_object] == [f.raw for f in as_string] == ["anthropic.claude-v2"]
+    assert as_string[0].attribute.startswith("Properties.DefinitionString.Nodes[0]")
+
+
+def test_a_definition_file_is_unresolved_where_it_cannot_be_read() -> None:
+    props = {"DefinitionUri": "statemachine/flow.asl.json"}
+    [found] = extract("cloudformation", "AWS::Serverless::StateMachine", props)
+    assert (found.resolved, found.raw) == (False, "statemachine/flow.asl.json")
+    read = list(
+        extract("cloudformation", "AWS::Serverless::StateMachine", props, Inputs(read_document=lambda *_: None))
+    )
+    assert read == []  # the reader reported why it could not read it
+
+
+def test_sam_globals_apply_unless_the_function_sets_the_variable() -> None:
+    inputs = Inputs(globals_env={"MODEL_ID": "anthropic.claude-v2", "OTHER": "amazon.nova-pro-v1:0"})
+    props = {"Environment": {"Variables": {"OTHER": "x"}}}
+    found = list(extract("cloudformation", "AWS::Serverless::Function", props, inputs))
+    assert [(f.raw, f.attribute) for f in found] == [
+        ("anthropic.claude-v2", "Globals.Function.Environment.Variables.MODEL_ID")
+    ]
+
+
+def test_docs_checkov_names_every_special_case() -> None:
+    text = (REPO / "docs" / "checkov.md").read_text()
+    for special in SPECIALS:
+        assert f"`{special.name}`" in text, special.name
