@@ -7,7 +7,8 @@ import json
 from pathlib import Path
 
 from checker.catalog import SPECIALS, Mode, extract_mode, resource_types, specs_for
-from checker.catalog.extract import Inputs, extract
+from checker.catalog.extract import extract
+from checker.catalog.records import Inputs
 
 REPO = Path(__file__).resolve().parents[1]
 FLOW = {

@@ -12,69 +12,18 @@ locations.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from checker.catalog.modes import Mode, extract_mode
+from checker.catalog.records import NOT_KNOWN, Found, Inputs, expression_text
 from checker.catalog.spec import AttributeSpec, specs_for, walk_path
-from checker.catalog.special import DEFINITION_FILE, DEFINITION_STRING, SAM_GLOBALS, specials_for
-from checker.model import Usage
-from checker.modelid import looks_like_model_reference, parse_model_reference
+from checker.catalog.special import specials_for
+from checker.modelid import parse_model_reference
 from checker.sources.values import Unknown, candidates
 
 if TYPE_CHECKING:
     from checker.sources.cloudformation.intrinsics import Resolver
-
-#: What the front end shows for a value not known before deployment.
-NOT_KNOWN = "value is not known before deployment"
-
-
-@dataclass(frozen=True)
-class Found:
-    """One model reference in a resource body, before a front end places it."""
-
-    #: How the resource uses the model.
-    usage: Usage
-    #: The model reference text; for an unresolved value, the expression.
-    raw: str
-    #: Where in the resource, e.g. `Properties.Definition.Nodes[0]...ModelId`.
-    attribute: str
-    #: (line, column) from the body's position marks; (0, 0) when it has none.
-    at: tuple[int, int] = (0, 0)
-    #: False when the value is not known before deployment.
-    resolved: bool = True
-    #: True when a condition not known statically chose this value.
-    conditional: bool = False
-    #: The expression text, when the value was computed from one.
-    expression: str | None = None
-    #: Said to the user next to the reference.
-    note: str | None = None
-
-
-@dataclass(frozen=True)
-class Inputs:
-    """What a front end can supply beyond the resource body."""
-
-    #: Resolves intrinsics in the template's context; None: plain values.
-    resolver: Resolver | None = None
-    #: SAM `Globals.Function.Environment.Variables` (empty when unknown).
-    globals_env: Mapping[str, Any] = field(default_factory=dict)
-    #: Reads a local definition file (SAM DefinitionUri) into a document,
-    #: or returns None after reporting why; None: the front end cannot
-    #: read files (checkov), and the reference is reported unresolved.
-    read_document: Callable[[str, tuple[int, int]], Any] | None = None
-    #: For rendered configurations (checkov): whether a string is an
-    #: expression the renderer left as it was (`var.x`), so not a value.
-    unrendered: Callable[[str], bool] | None = None
-
-
-def expression_text(raw: Any) -> str:
-    try:
-        return json.dumps(raw, separators=(",", ":"), default=str)[:300]
-    except (TypeError, ValueError, RecursionError):
-        return repr(raw)[:300]
 
 
 def extract(framework: str, resource_type: str, body: Any, inputs: Inputs | None = None) -> Iterator[Found]:
@@ -131,12 +80,8 @@ def _cloudformation(rtype: str, props: Any, inputs: Inputs) -> Iterator[Found]:
     for spec in specs_for("cloudformation", rtype):
         yield from _cfn_spec(spec, props, subs, resolver)
     for special in specials_for("cloudformation", rtype):
-        if special is DEFINITION_STRING and "DefinitionString" in props:
-            yield from _definition_string(rtype, props, subs, resolver)
-        elif special is DEFINITION_FILE and isinstance(props.get("DefinitionUri"), str):
-            yield from _definition_file(props, subs, resolver, inputs)
-        elif special is SAM_GLOBALS and inputs.globals_env:
-            yield from _sam_globals(props, resolver, inputs.globals_env)
+        if special.read is not None:
+            yield from special.read(rtype, props, subs, resolver, inputs)
 
 
 def _cfn_spec(spec: AttributeSpec, props: dict[str, Any], subs: dict[str, Any], resolver: Resolver) -> Iterator[Found]:
@@ -169,75 +114,6 @@ def _cfn_spec(spec: AttributeSpec, props: dict[str, Any], subs: dict[str, Any], 
                 sep = "" if not sub or sub.startswith("[") else "."
                 yield Found(
                     spec.usage, found, f"{attr_path}{sep}{sub}", _loc_in(raw, sub, loc), conditional=cond or c_cond
-                )
-
-
-def _definition_string(rtype: str, props: dict[str, Any], subs: dict[str, Any], resolver: Resolver) -> Iterator[Found]:
-    from checker.sources.cloudformation.properties import apply_subs, walk_properties
-    from checker.sources.cloudformation.yaml_loader import column_of, line_of
-
-    raw = props["DefinitionString"]
-    text = resolver.resolve(raw)
-    if isinstance(text, Unknown):
-        text = text.partial
-    if not isinstance(text, str):
-        return
-    text = apply_subs(text, subs)
-    try:
-        definition = json.loads(text)
-    except (ValueError, RecursionError):
-        return
-    loc = (line_of(raw), column_of(raw))
-    for spec in specs_for("cloudformation", rtype):
-        if spec.path[0] != "Definition":
-            continue
-        for attr_path, _, value, cond, _ in walk_properties(
-            resolver, definition, spec.path[1:], "Properties.DefinitionString", loc
-        ):
-            if isinstance(value, str):
-                yield Found(spec.usage, value, attr_path, loc, conditional=cond)
-
-
-def _definition_file(
-    props: dict[str, Any], subs: dict[str, Any], resolver: Resolver, inputs: Inputs
-) -> Iterator[Found]:
-    from checker.sources.cloudformation.properties import apply_subs
-    from checker.sources.cloudformation.yaml_loader import column_of, line_of
-
-    uri = str(props["DefinitionUri"])
-    if uri.startswith("s3://"):
-        return
-    loc = (line_of(props["DefinitionUri"]), column_of(props["DefinitionUri"]))
-    if inputs.read_document is None:
-        note = "the definition is in a file this check cannot read"
-        yield Found(Usage.STATE_MACHINE, uri, "Properties.DefinitionUri", loc, resolved=False, note=note)
-        return
-    doc = inputs.read_document(uri, loc)
-    if doc is None:
-        return
-    doc = apply_subs(resolver.deep(doc), subs)
-    for sub, found in extract_mode(Mode.ASL, doc):
-        yield Found(Usage.STATE_MACHINE, found, f"Properties.DefinitionUri({uri}).{sub}", loc)
-
-
-def _sam_globals(props: dict[str, Any], resolver: Resolver, globals_env: Mapping[str, Any]) -> Iterator[Found]:
-    from checker.sources.cloudformation.yaml_loader import column_of, line_of
-
-    own = props.get("Environment", {})
-    own_vars = own.get("Variables", {}) if isinstance(own, dict) else {}
-    for name, value in globals_env.items():
-        if isinstance(own_vars, dict) and name in own_vars:
-            continue
-        v = resolver.resolve(value)
-        for cand, cond in candidates(v):
-            if isinstance(cand, str) and looks_like_model_reference(cand):
-                yield Found(
-                    Usage.ENVIRONMENT_VARIABLE,
-                    cand,
-                    f"Globals.Function.Environment.Variables.{name}",
-                    (line_of(value), column_of(value)),
-                    conditional=cond,
-                    note="inherited from the template's Globals",
                 )
 
 

@@ -10,7 +10,24 @@ check one resource, never the template around it or a file beside it),
 from __future__ import annotations
 
 import enum
+import json
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from checker.catalog.modes import Mode, extract_mode
+from checker.catalog.records import Found, Inputs
+from checker.catalog.spec import specs_for
+from checker.model import Usage
+from checker.modelid import looks_like_model_reference
+from checker.sources.values import Unknown, candidates
+
+if TYPE_CHECKING:
+    from checker.sources.cloudformation.intrinsics import Resolver
+
+#: Reads a special case from a resource's properties: (resource type,
+#: properties, DefinitionSubstitutions, resolver, front-end inputs).
+Reader = Callable[[str, dict[str, Any], dict[str, Any], "Resolver", Inputs], Iterator[Found]]
 
 
 class CheckovInput(str, enum.Enum):
@@ -39,6 +56,88 @@ class Special:
     checkov: CheckovInput
     #: What it does, for docs/checkov.md and readers.
     summary: str
+    #: Applied by `checker.catalog.extract` after the catalog's paths; None
+    #: when the case lives where its input is (a front end's name resolution,
+    #: a mode).
+    read: Reader | None = None
+
+
+def _definition_string(
+    rtype: str, props: dict[str, Any], subs: dict[str, Any], resolver: Resolver, inputs: Inputs
+) -> Iterator[Found]:
+    from checker.sources.cloudformation.properties import apply_subs, walk_properties
+    from checker.sources.cloudformation.yaml_loader import column_of, line_of
+
+    if "DefinitionString" not in props:
+        return
+    raw = props["DefinitionString"]
+    text = resolver.resolve(raw)
+    if isinstance(text, Unknown):
+        text = text.partial
+    if not isinstance(text, str):
+        return
+    text = apply_subs(text, subs)
+    try:
+        definition = json.loads(text)
+    except (ValueError, RecursionError):
+        return
+    loc = (line_of(raw), column_of(raw))
+    for spec in specs_for("cloudformation", rtype):
+        if spec.path[0] != "Definition":
+            continue
+        for attr_path, _, value, cond, _ in walk_properties(
+            resolver, definition, spec.path[1:], "Properties.DefinitionString", loc
+        ):
+            if isinstance(value, str):
+                yield Found(spec.usage, value, attr_path, loc, conditional=cond)
+
+
+def _definition_file(
+    rtype: str, props: dict[str, Any], subs: dict[str, Any], resolver: Resolver, inputs: Inputs
+) -> Iterator[Found]:
+    from checker.sources.cloudformation.properties import apply_subs
+    from checker.sources.cloudformation.yaml_loader import column_of, line_of
+
+    if not isinstance(props.get("DefinitionUri"), str):
+        return
+    uri = str(props["DefinitionUri"])
+    if uri.startswith("s3://"):
+        return
+    loc = (line_of(props["DefinitionUri"]), column_of(props["DefinitionUri"]))
+    if inputs.read_document is None:
+        note = "the definition is in a file this check cannot read"
+        yield Found(Usage.STATE_MACHINE, uri, "Properties.DefinitionUri", loc, resolved=False, note=note)
+        return
+    doc = inputs.read_document(uri, loc)
+    if doc is None:
+        return
+    doc = apply_subs(resolver.deep(doc), subs)
+    for sub, found in extract_mode(Mode.ASL, doc):
+        yield Found(Usage.STATE_MACHINE, found, f"Properties.DefinitionUri({uri}).{sub}", loc)
+
+
+def _sam_globals(
+    rtype: str, props: dict[str, Any], subs: dict[str, Any], resolver: Resolver, inputs: Inputs
+) -> Iterator[Found]:
+    globals_env = inputs.globals_env
+    from checker.sources.cloudformation.yaml_loader import column_of, line_of
+
+    own = props.get("Environment", {})
+    own_vars = own.get("Variables", {}) if isinstance(own, dict) else {}
+    for name, value in globals_env.items():
+        if isinstance(own_vars, dict) and name in own_vars:
+            continue
+        v = resolver.resolve(value)
+        for cand, cond in candidates(v):
+            if isinstance(cand, str) and looks_like_model_reference(cand):
+                yield Found(
+                    Usage.ENVIRONMENT_VARIABLE,
+                    cand,
+                    f"Globals.Function.Environment.Variables.{name}",
+                    (line_of(value), column_of(value)),
+                    conditional=cond,
+                    note="inherited from the template's Globals",
+                )
 
 
 DEFINITION_STRING = Special(
@@ -47,6 +146,7 @@ DEFINITION_STRING = Special(
     ("AWS::Bedrock::Flow", "AWS::Bedrock::FlowVersion"),
     CheckovInput.FULL,
     "a Flow's DefinitionString is the Definition as JSON text: parsed, then walked with the Definition paths",
+    _definition_string,
 )
 DEFINITION_FILE = Special(
     "definition_file",
@@ -54,6 +154,7 @@ DEFINITION_FILE = Special(
     ("AWS::Serverless::StateMachine",),
     CheckovInput.UNRESOLVED,
     "a SAM state machine's local DefinitionUri file is read and walked as Amazon States Language",
+    _definition_file,
 )
 SAM_GLOBALS = Special(
     "sam_globals",
@@ -62,6 +163,7 @@ SAM_GLOBALS = Special(
     CheckovInput.FULL,
     "a SAM function inherits Globals.Function.Environment.Variables it does not set itself "
     "(checkov merges Globals into each function itself, so the catalog path finds them)",
+    _sam_globals,
 )
 DATA_SOURCE_LOOKUP = Special(
     "data_source_lookup",

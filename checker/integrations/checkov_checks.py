@@ -35,7 +35,8 @@ from checkov.terraform.checks.resource.base_resource_check import (  # type: ign
 )
 
 from checker.catalog import Mode, resource_types, specs_for
-from checker.catalog.extract import Found, Inputs, extract
+from checker.catalog.extract import extract
+from checker.catalog.records import Found, Inputs
 from checker.feed import load_feed
 from checker.integrations.handoff import handed
 from checker.model import Action, Location, Reference

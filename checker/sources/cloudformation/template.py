@@ -6,7 +6,8 @@ import os
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from checker.catalog.extract import Inputs, extract
+from checker.catalog.extract import extract
+from checker.catalog.records import Inputs
 from checker.discovery.walk import display_path, inside
 from checker.model import Location, Reference, ScanError, SourceResult
 from checker.sources.base import ScanOptions
