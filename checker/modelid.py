@@ -15,37 +15,56 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-#: Providers whose model ids Bedrock lists.  Used only where a value is *not*
-#: in a model attribute (environment variables, SSM values, IAM resources), to
-#: avoid calling every dotted string a model.
-KNOWN_PROVIDERS = frozenset(
-    {
-        "ai21",
-        "amazon",
-        "anthropic",
-        "cohere",
-        "deepseek",
-        "google",
-        "luma",
-        "meta",
-        "minimax",
-        "mistral",
-        "moonshot",
-        "moonshotai",
-        "nvidia",
-        "openai",
-        "qwen",
-        "stability",
-        "twelvelabs",
-        "writer",
-        "zai",
-    }
-)
+#: Provider prefixes come from the lifecycle feed's data (every model id's
+#: part before the first dot), not from a list here: a provider AWS adds
+#: (`xai.` was one) is recognised as soon as the feed lists one of its models.
+#: They are used only where a value is *not* in a model attribute (environment
+#: variables, SSM values, IAM resources), to avoid calling every dotted string
+#: a model.  `register_feed_vocabulary` adds a custom feed's prefixes.
+_registered_providers: set[str] = set()
+_registered_prefixes: set[str] = set()
+
+
+@lru_cache(maxsize=1)
+def _bundled_vocabulary() -> tuple[frozenset[str], frozenset[str]]:
+    from checker.feed.loader import load_bundled_feed
+
+    feed = load_bundled_feed()
+    return feed.providers, feed.profile_prefixes
+
+
+def known_providers() -> frozenset[str]:
+    """Provider prefixes of the bundled feed and of any feed registered since."""
+    return _bundled_vocabulary()[0] | _registered_providers
+
+
+def register_feed_vocabulary(providers: frozenset[str], prefixes: frozenset[str]) -> None:
+    """Make a custom feed's provider and geography prefixes known (a feed for
+    a provider the bundled snapshot does not list yet)."""
+    if providers <= known_providers() and prefixes <= _profile_prefixes():
+        return
+    _registered_providers.update(providers)
+    _registered_prefixes.update(prefixes)
+    _profile_prefixes.cache_clear()
+    _known.cache_clear()
+    parse_model_reference.cache_clear()
+
 
 #: Geography prefixes of system-defined (cross-region) inference profiles.  A
 #: prefix not listed here is still recognised when the rest is a model id with
 #: a known provider, so a new geography does not hide a model.
 PROFILE_PREFIXES = frozenset({"us", "eu", "apac", "global", "us-gov", "jp", "au", "ca", "sa", "me", "uk", "in"})
+
+
+@lru_cache(maxsize=1)
+def _profile_prefixes() -> frozenset[str]:
+    """The documented geographies plus those the feed's profile ids use."""
+    return PROFILE_PREFIXES | _bundled_vocabulary()[1] | _registered_prefixes
+
+
+@lru_cache(maxsize=1)
+def _known() -> frozenset[str]:
+    return known_providers()
 
 
 class IdKind(str, enum.Enum):
@@ -143,7 +162,8 @@ def _strip_profile(value: str) -> tuple[str | None, str]:
     head, dot, rest = value.partition(".")
     if not dot or "." not in rest.split(":", 1)[0]:
         return None, value
-    if head in PROFILE_PREFIXES or (head not in KNOWN_PROVIDERS and _provider(rest) in KNOWN_PROVIDERS):
+    known = _known()
+    if head in _profile_prefixes() or (head not in known and _provider(rest) in known):
         return head, rest
     return None, value
 
@@ -234,5 +254,5 @@ def looks_like_model_reference(value: str) -> bool:
     if ident.kind is IdKind.NOT_A_MODEL or ident.kind is IdKind.WILDCARD:
         return False
     if ident.kind in (IdKind.MODEL_ID, IdKind.INFERENCE_PROFILE_ID):
-        return ident.model_id is not None and _provider(ident.model_id) in KNOWN_PROVIDERS
+        return ident.model_id is not None and _provider(ident.model_id) in _known()
     return True

@@ -282,8 +282,14 @@ def test_new_policy_earliest_possible_eol() -> None:
             "$.models[0].status: 'RETIRED' is not one of ['ACTIVE', 'LEGACY', 'EOL']",
         ),
         (
-            lambda d: d["models"][0].update(legacy_period="6_months"),
-            "$.models[0]: 'eol_not_before' is a required property",
+            # A Legacy period without "EOL no sooner than" is real (a card may say
+            # "Not Applicable, at least 45 day EOL Notice"); an unknown period is not.
+            lambda d: d["models"][0].update(legacy_period="3_months"),
+            "$.models[0].legacy_period: '3_months' is not one of ['6_months', '45_days']",
+        ),
+        (
+            lambda d: d["models"][0].update(profile_ids=["vendor.m-v1:0"]),
+            "id 'vendor.m-v1:0' is already used by $.models[0]",
         ),
         (lambda d: d["models"].append(dict(d["models"][0])), "id 'vendor.m-v1:0' is already used by $.models[0]"),
         (

@@ -53,12 +53,18 @@ def validate_feed_document(doc: Any, origin: str = "feed") -> None:
 
 
 def _check_semantics(doc: dict[str, Any], origin: str) -> None:
-    """What JSON Schema cannot say: ids are unique and dates are in order."""
+    """What JSON Schema cannot say: ids are unique, dates are in order, and
+    no inference-profile id is also a model id."""
     seen: dict[str, int] = {}
     problems: list[str] = []
     for i, m in enumerate(doc["models"]):
         for key in (m["model_id"], *m.get("aliases", [])):
             if key in seen and seen[key] != i:
+                problems.append(f"$.models[{i}]: id {key!r} is already used by $.models[{seen[key]}]")
+            seen[key] = i
+        for key in m.get("profile_ids", []):
+            # A profile id is never a model id, not even the model's own.
+            if key in seen:
                 problems.append(f"$.models[{i}]: id {key!r} is already used by $.models[{seen[key]}]")
             seen[key] = i
         scheds = [("", m)] + [(f".regional_schedules[{j}]", s) for j, s in enumerate(m.get("regional_schedules", []))]
@@ -83,6 +89,7 @@ def _schedule(obj: dict[str, Any]) -> Schedule:
         eol_date=_d(obj.get("eol_date")),
         status=obj.get("status"),
         note=obj.get("note"),
+        observed_on=_d(obj.get("observed_on")),
     )
 
 
@@ -110,6 +117,14 @@ def feed_from_document(doc: dict[str, Any], origin: str = "feed", trusted: bool 
                 replacement_note=m.get("replacement_note"),
                 uncertain=m.get("uncertain"),
                 notes=m.get("notes"),
+                kind=m.get("kind"),
+                access=m.get("access"),
+                sources=tuple(dict(s) for s in m.get("sources", ())),
+                status_observed_on=_d(m.get("status_observed_on")),
+                profile_ids=tuple(m.get("profile_ids", ())),
+                available_regions=tuple(m.get("available_regions", ())),
+                last_listed_on=_d(m.get("last_listed_on")),
+                unlisted_since=_d(m.get("unlisted_since")),
             )
         )
     return Feed(
@@ -119,6 +134,7 @@ def feed_from_document(doc: dict[str, Any], origin: str = "feed", trusted: bool 
         inference_profiles={k.lower(): v for k, v in doc.get("inference_profiles", {}).items()},
         origin=origin,
         raw=doc,
+        generated_by=str(doc.get("generated_by", "")),
     )
 
 
@@ -150,7 +166,7 @@ def load_feed(location: str | Path | None = None) -> Feed:
     if loc.startswith(("s3://", "https://", "http://")):
         from checker.feed.remote import fetch
 
-        return parse_feed_bytes(fetch(loc), loc)
+        return _registered(parse_feed_bytes(fetch(loc), loc))
     path = Path(loc)
     try:
         size = path.stat().st_size
@@ -159,13 +175,22 @@ def load_feed(location: str | Path | None = None) -> Feed:
         data = path.read_bytes()
     except OSError as exc:
         raise FeedError(f"{loc}: cannot read feed: {exc.strerror or exc}") from None
-    return parse_feed_bytes(data, loc)
+    return _registered(parse_feed_bytes(data, loc))
+
+
+def _registered(feed: Feed) -> Feed:
+    """A custom feed may list providers the bundled one does not: make their
+    ids recognisable in free-form values too."""
+    from checker.modelid import register_feed_vocabulary
+
+    register_feed_vocabulary(feed.providers, feed.profile_prefixes)
+    return feed
 
 
 #: The bundled snapshot as released: the test suite validates exactly these
 #: bytes against the schema, so a scan need not import jsonschema and
 #: validate them again on every start.  Any other bytes are validated.
-BUNDLED_FEED_SHA256 = "477425c12d132ad2726b74be3d7e860c62f10e43941c717b5984fc920f899ae6"
+BUNDLED_FEED_SHA256 = "da4614617a3d5e855e67dbce3cc368bf83f0b4dc4dc3f65f5e56d91f0a3e3ead"
 
 
 @lru_cache(maxsize=1)

@@ -28,6 +28,7 @@ class Schedule:
     eol_date: date | None = None
     status: str | None = None
     note: str | None = None
+    observed_on: date | None = None
 
     @property
     def has_dates(self) -> bool:
@@ -56,6 +57,28 @@ class FeedModel:
     replacement_note: str | None = None
     uncertain: str | None = None
     notes: str | None = None
+    kind: str | None = None
+    access: str | None = None
+    sources: tuple[dict[str, str], ...] = ()
+    status_observed_on: date | None = None
+    profile_ids: tuple[str, ...] = ()
+    available_regions: tuple[str, ...] = ()
+    last_listed_on: date | None = None
+    unlisted_since: date | None = None
+
+    @property
+    def observed_on(self) -> date | None:
+        """When the stored status was last seen: its own date, else the day
+        the entry's source was read (every source records one)."""
+        if self.status_observed_on is not None:
+            return self.status_observed_on
+        read = self.source.get("read_on")
+        return date.fromisoformat(read) if read else None
+
+    def offered_in(self, region: str | None) -> bool:
+        """Whether the model is offered in `region`, as far as the feed knows
+        (no availability data means no objection)."""
+        return region is None or not self.available_regions or region in self.available_regions
 
     def status_at(self, on: date, region: str | None = None, usage_class: str = "on_demand") -> LifecycleStatus:
         """The model's state on `on`.
@@ -94,16 +117,22 @@ class FeedModel:
             state, basis = State.LEGACY, "dates"
         else:
             state, basis = State.ACTIVE, "dates"
-            stored = sched.status or (self.region_status.get(region) if region else None) or self.status
-            if region is None and not stored and self.region_status:
-                worst = sorted(self.region_status.values(), key=lambda s: ("ACTIVE", "LEGACY", "EOL").index(s))
-                stored = worst[-1]
+            # A region's own API status says more than the model-wide one.
+            regional = self.region_status.get(region) if region else None
+            own = None if sched is self.schedule else sched.status
+            stored = own or regional or self.status
+            if region is None and self.region_status:
+                # Region unknown: the worst region decides, but a status seen in
+                # one region never becomes a date anywhere.
+                seen = [*self.region_status.values(), *([stored] if stored else [])]
+                stored = max(seen, key=("ACTIVE", "LEGACY", "EOL").index)
             if stored == "EOL" and eol is None:
                 state, basis = State.EOL, "status"
             elif stored == "LEGACY" and legacy is None:
                 state, basis = State.LEGACY, "status"
             elif not (legacy or pea or eol) and stored:
                 basis = "status"
+        observed = (sched.observed_on or self.observed_on) if basis == "status" else None
         earliest = None
         if state is State.ACTIVE and self.eol_not_before is not None:
             notice = timedelta(days=LEGACY_PERIOD_DAYS.get(self.legacy_period or "6_months", 183))
@@ -118,6 +147,7 @@ class FeedModel:
             basis=basis,
             earliest_possible_eol=earliest,
             note=sched.note,
+            observed_on=observed,
         )
 
 
@@ -136,29 +166,54 @@ class Feed:
     inference_profiles: dict[str, str] = field(default_factory=dict)
     origin: str = "bundled"
     raw: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    generated_by: str = ""
     _index: dict[str, FeedModel] = field(default_factory=dict, repr=False, compare=False)
+    _advice: dict[tuple[str, str | None, date, int], Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         index: dict[str, FeedModel] = {}
         for m in self.models:
             for key in (m.model_id, *m.aliases):
                 index.setdefault(key.lower(), m)
+        for m in self.models:
+            for key in m.profile_ids:
+                index.setdefault(key.lower(), m)
         object.__setattr__(self, "_index", index)
 
+    @property
+    def providers(self) -> frozenset[str]:
+        """Every provider prefix the feed's model ids use (`xai`, `qwen`, ...):
+        the data decides which dotted strings are model ids, not a list in code."""
+        out = {k.split(".", 1)[0] for m in self.models for k in (m.model_id, *m.aliases)}
+        return frozenset(out | {str(p) for p in self.raw.get("providers", {})})
+
+    @property
+    def profile_prefixes(self) -> frozenset[str]:
+        """Geography prefixes of the inference profiles the feed knows."""
+        ids = [*self.inference_profiles, *(p for m in self.models for p in m.profile_ids)]
+        out = {i.split(".", 1)[0] for i in ids}
+        return frozenset(out | {str(p) for p in self.raw.get("profile_prefixes", [])})
+
     def lookup(self, model_id: str) -> FeedModel | None:
-        """Find a model by id or alias, tolerating the spellings templates use:
-        a context-window variant, or an explicit `:0` the feed lists without."""
+        """Find a model by id, alias or inference-profile id, tolerating the
+        spellings templates use: a customization or context-window variant
+        (`:0:28k`, `:mm`), an explicit `:0` the feed lists without, or an id
+        written without the `:0` the feed lists."""
         key = model_id.lower()
         if key in self.inference_profiles:
             key = self.inference_profiles[key].lower()
-        for candidate in (key, split_variant(key)[0]):
+        hit = self._index.get(key)
+        if hit is not None:
+            return hit
+        base = split_variant(key)[0]
+        for candidate in (key, base):
             hit = self._index.get(candidate)
+            if hit is None and candidate.endswith(":0"):
+                hit = self._index.get(candidate[:-2])
+            if hit is None and ":" not in candidate:
+                hit = self._index.get(candidate + ":0")
             if hit is not None:
                 return hit
-            if candidate.endswith(":0"):
-                hit = self._index.get(candidate[:-2])
-                if hit is not None:
-                    return hit
         return None
 
     @property

@@ -2,10 +2,10 @@
 region (status and, where the SDK knows them, lifecycle dates) and
 `ListInferenceProfiles` for the cross-region profiles.
 
-Curated dates and replacements stay; where the API disagrees with the feed
-the API wins and the change is reported.  A model that disappears from a
-region's listing is reported (EOL models drop out of the API) but never
-deleted.  The new feed is written only if it validates.
+Curated dates and replacements stay; the API's dates replace the schedule of
+the regions that returned them and no other (checker.feed.merge).  A model
+that disappears from every listing keeps its last known schedule (EOL models
+drop out of the API).  The new feed is written only if it validates.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import json
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from checker.feed.loader import validate_feed_document
+from checker.feed.merge import merge_api
 from checker.feed.model import Feed
 from checker.modelid import parse_model_reference
 from checker.util.atomic import atomic_write_text
@@ -74,12 +75,19 @@ def paginate(fn: Callable[..., Any], key: str, sleep: Callable[[float], None] = 
     return items
 
 
-def _day(value: Any) -> str | None:
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    return None
+def profile_bases(profiles: dict[str, list[dict[str, Any]]]) -> dict[str, str]:
+    """System-defined profile id -> the one base model it serves."""
+    mapping: dict[str, str] = {}
+    for _region, items in sorted(profiles.items()):
+        for p in items:
+            pid, models = p.get("inferenceProfileId"), p.get("models") or []
+            bases = {parse_model_reference(m.get("modelArn", "")).model_id for m in models if isinstance(m, dict)}
+            bases.discard(None)
+            if isinstance(pid, str) and len(bases) == 1:
+                base = bases.pop()
+                assert base is not None
+                mapping[pid] = base
+    return mapping
 
 
 def merge(
@@ -89,79 +97,20 @@ def merge(
     today: date,
     report: RefreshReport,
 ) -> dict[str, Any]:
-    """Merge API listings (region -> model summaries) into a copy of `doc`."""
-    new = copy.deepcopy(doc)
-    by_id = {m["model_id"]: m for m in new["models"]}
-    source = {"api": "ListFoundationModels", "read_on": today.isoformat()}
-    for region, summaries in sorted(listings.items()):
-        seen: set[str] = set()
-        for s in summaries:
-            model_id = s.get("modelId")
-            if not isinstance(model_id, str):
-                continue
-            seen.add(model_id)
-            life = s.get("modelLifecycle") or {}
-            status = life.get("status")
-            entry = by_id.get(model_id)
-            if entry is None:
-                entry = {
-                    "model_id": model_id,
-                    "provider": s.get("providerName") or model_id.split(".")[0],
-                    "name": s.get("modelName") or model_id,
-                    "source": dict(source),
-                }
-                by_id[model_id] = entry
-                new["models"].append(entry)
-                report.changes.append(
-                    f"new model {model_id} ({entry['name']}), {status or 'status unknown'} in {region}"
-                )
-            if status in ("ACTIVE", "LEGACY"):
-                previous = entry.setdefault("region_status", {}).get(region)
-                entry["region_status"][region] = status
-                if previous and previous != status:
-                    report.changes.append(f"{model_id}: {previous} -> {status} in {region}")
-            for api_key, feed_key in (
-                ("startOfLifeTime", "launch_date"),
-                ("legacyTime", "legacy_date"),
-                ("publicExtendedAccessTime", "public_extended_access_date"),
-                ("endOfLifeTime", "eol_date"),
-            ):
-                value = _day(life.get(api_key))
-                if value and entry.get(feed_key) != value:
-                    if entry.get(feed_key):
-                        report.changes.append(f"{model_id}: {feed_key} {entry[feed_key]} -> {value} (from the API)")
-                    else:
-                        report.changes.append(f"{model_id}: {feed_key} set to {value} (from the API)")
-                    entry[feed_key] = value
-            if status == "LEGACY" and not entry.get("legacy_date"):
-                # The API says Legacy and the feed has no date saying so: the API wins.
-                entry["legacy_date"] = today.isoformat()
-                entry["notes"] = (
-                    entry.get("notes", "") + f" Legacy date set from ListFoundationModels status in "
-                    f"{region} on {today.isoformat()}; AWS's announced date may be earlier."
-                ).strip()
-                report.changes.append(f"{model_id}: feed said Active, the API says LEGACY in {region}")
-        for model_id, entry in by_id.items():
-            rs = entry.get("region_status", {})
-            if region in rs and model_id not in seen:
-                report.changes.append(f"{model_id}: no longer listed in {region} (EOL models disappear from the API)")
-                del rs[region]
-    mapping = new.setdefault("inference_profiles", {})
-    for _region, items in sorted(profiles.items()):
-        for p in items:
-            pid, models = p.get("inferenceProfileId"), p.get("models") or []
-            bases = {parse_model_reference(m.get("modelArn", "")).model_id for m in models if isinstance(m, dict)}
-            bases.discard(None)
-            if isinstance(pid, str) and len(bases) == 1:
-                base = bases.pop()
-                assert base is not None
-                if mapping.get(pid) != base:
-                    mapping[pid] = base
-    new["as_of"] = today.isoformat()
-    new.setdefault("sources", []).append(
-        {"api": "ListFoundationModels", "read_on": today.isoformat(), "note": f"regions: {', '.join(sorted(listings))}"}
-    )
+    """Merge API listings (region -> model summaries) into a copy of `doc`
+    (per-region rules: checker.feed.merge), and report the change as the
+    feed diff would show it."""
+    new = merge_api(doc, listings, today, profile_bases(profiles))
+    report.changes.extend(change_lines(doc, new, today))
     return new
+
+
+def change_lines(old: dict[str, Any], new: dict[str, Any], today: date) -> list[str]:
+    """`feed diff` of two documents (neither needs to be valid yet)."""
+    from checker.feed.diff import diff_feeds
+    from checker.feed.loader import feed_from_document
+
+    return diff_feeds(feed_from_document(old, trusted=True), feed_from_document(new, trusted=True), today)
 
 
 def refresh(
@@ -190,10 +139,15 @@ def refresh(
     return merge(doc, listings, profiles, today, report), report
 
 
-def write_if_valid(doc: dict[str, Any], path: str) -> None:
-    """Validate, then write atomically; an invalid feed leaves the old file."""
+def write_if_valid(doc: dict[str, Any], path: str, diff: tuple[str, list[str]] | None = None) -> None:
+    """Validate, then write atomically; an invalid feed leaves the old file.
+    The diff is written after the feed, so a diff never describes a feed
+    that was not written."""
     validate_feed_document(doc, f"refreshed feed for {path}")
     atomic_write_text(path, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    if diff is not None:
+        diff_path, lines = diff
+        atomic_write_text(diff_path, "".join(f"{line}\n" for line in lines) or "no changes\n")
 
 
 def feed_document(feed: Feed) -> dict[str, Any]:

@@ -172,18 +172,26 @@ def test_refresh_merges_statuses_dates_profiles_and_reports_changes() -> None:
     s.assert_all_used()
     assert report.regions_read == ["us-east-1"]
     assert report.failed_regions == {"us-west-2": "AccessDeniedException: not opted in"}
+    # The report is the refresh's `feed diff`: the API's dates are us-east-1's only.
     assert report.changes == [
-        "vendor.steady-v1:0: ACTIVE -> LEGACY in us-east-1",
-        "vendor.steady-v1:0: legacy_date set to 2026-11-01 (from the API)",
-        "vendor.steady-v1:0: eol_date set to 2027-05-01 (from the API)",
-        "new model vendor.brand-new-v1:0 (brand-new-v1:0), ACTIVE in us-east-1",
-        "vendor.brand-new-v1:0: launch_date set to 2026-11-20 (from the API)",
-        "vendor.gone-v1:0: no longer listed in us-east-1 (EOL models disappear from the API)",
+        "! vendor.steady-v1:0 (Steady): Active -> Legacy (EOL 2027-05-01)",
+        "+ vendor.brand-new-v1:0 (brand-new-v1:0): new, Active",
+        "~ vendor.steady-v1:0: in us-east-1: no schedule -> legacy 2026-11-01, eol 2027-05-01",
+        "~ vendor.gone-v1:0: API status in us-east-1 ACTIVE -> not listed",
+        "~ vendor.next-v2:0: API status in us-east-1 not listed -> ACTIVE",
+        "~ vendor.steady-v1:0: API status in us-east-1 ACTIVE -> LEGACY",
+        "? vendor.gone-v1:0 (Gone): no longer listed (since 2026-11-24); last known schedule kept: none",
     ]
     feed = feed_from_document(doc)
     steady = feed.lookup("vendor.steady-v1:0")
     assert steady is not None and steady.replacements == ("vendor.next-v2:0",)  # curated data kept
     assert steady.status_at(TODAY).state.value == "LEGACY"
+    assert steady.status_at(TODAY, "us-east-1").eol_date == date(2027, 5, 1)
+    # us-west-2 was not read: its schedule is not the one us-east-1 returned.
+    assert steady.status_at(TODAY, "us-west-2").state.value == "ACTIVE"
+    assert steady.schedule.eol_date is None
+    new = feed.lookup("vendor.brand-new-v1:0")
+    assert new is not None and new.launch_date == date(2026, 11, 20) and new.observed_on == TODAY
     assert feed.inference_profiles == {
         "us.vendor.next-v2:0": "vendor.next-v2:0",
         "eu.vendor.steady-v1:0": "vendor.steady-v1:0",
@@ -198,9 +206,14 @@ def test_api_legacy_without_dates_wins_over_the_feed() -> None:
     east.add_response("list_foundation_models", {"modelSummaries": [summary("vendor.next-v2:0", "LEGACY")]})
     east.add_response("list_inference_profiles", {"inferenceProfileSummaries": []}, {"typeEquals": "SYSTEM_DEFINED"})
     doc, report = refresh(json.loads(json.dumps(BASE_FEED)), s, ["us-east-1"], TODAY, NO_SLEEP)
-    assert "vendor.next-v2:0: feed said Active, the API says LEGACY in us-east-1" in report.changes
+    assert "! vendor.next-v2:0 (Next): Active -> Legacy" in report.changes
     nxt = feed_from_document(doc).lookup("vendor.next-v2:0")
     assert nxt is not None and nxt.status_at(TODAY).state.value == "LEGACY"
+    st = nxt.status_at(TODAY, "us-east-1")
+    assert st.state.value == "LEGACY" and st.basis == "status" and st.observed_on == TODAY
+    # One region's date-less LEGACY sets no Legacy date, here or anywhere else.
+    assert st.legacy_date is None and nxt.schedule.legacy_date is None and not nxt.regional_schedules
+    assert nxt.status_at(TODAY, "eu-west-1").state.value == "ACTIVE"
 
 
 def test_invalid_merged_feed_leaves_the_old_file(tmp_path: Path) -> None:
