@@ -20,7 +20,7 @@ from checker.config import ConfigError
 from checker.feed import FeedError, load_feed
 from checker.model import ScanResult, Severity
 from checker.rules import RuleContext
-from checker.settings import DEFAULT_EOL_WINDOW, Flags, Resolved, resolve
+from checker.settings import DEFAULT_EOL_WINDOW, DEFAULT_MAX_FEED_AGE, Flags, Resolved, resolve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -91,6 +91,12 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--eol-window", type=_positive_int, metavar="DAYS", help=f"CKV_BEDROCK_5 window (default: {DEFAULT_EOL_WINDOW})"
     )
+    p.add_argument(
+        "--max-feed-age",
+        type=_positive_int,
+        metavar="DAYS",
+        help=f"warn when the feed's data is older than this at the evaluation date (default: {DEFAULT_MAX_FEED_AGE})",
+    )
     p.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails (default: error)")
     p.add_argument("--format", "-f", choices=sorted(FORMATS), action=_FormatAction, help="output format; may repeat")
     p.add_argument("--output", "-o", metavar="FILE", action=_OutputAction, help="write the preceding --format here")
@@ -155,6 +161,7 @@ def settings_for(args: argparse.Namespace) -> Resolved:
             feed=getattr(args, "feed", None),
             as_of=getattr(args, "as_of", None),
             eol_window=getattr(args, "eol_window", None),
+            max_feed_age=getattr(args, "max_feed_age", None),
             fail_on=getattr(args, "fail_on", None),
             max_file_size=getattr(args, "max_file_size", None),
             baseline=getattr(args, "baseline", None),
@@ -172,6 +179,10 @@ def rule_context(args: argparse.Namespace) -> RuleContext:
     """The feed, date and window the user asked for (used by audit too)."""
     s = settings_for(args)
     return RuleContext(as_of=s.as_of, feed=load_feed(s.feed), eol_window_days=s.eol_window)
+
+
+def max_feed_age(args: argparse.Namespace) -> int:
+    return settings_for(args).max_feed_age
 
 
 def fail_on(args: argparse.Namespace) -> Severity:
@@ -279,6 +290,7 @@ def _scan_settings(args: argparse.Namespace) -> Any:
         baseline=baseline,
         cache_dir=cache_dir,
         repository_changes=s.repository_changes,
+        max_feed_age_days=s.max_feed_age,
     )
 
 
@@ -347,9 +359,16 @@ def cmd_feed_show(args: argparse.Namespace) -> int:
             sys.stderr.write(f"{args.model}: not in the lifecycle feed (as of {feed.as_of.isoformat()})\n")
             return EXIT_FINDINGS
         models = (hit,)
+    from checker.model import State
+    from checker.rules.lifecycle import replacement_advice
+
     rows: list[dict[str, Any]] = []
     for m in models:
         st = m.status_at(ctx.as_of, args.region)
+        needs_move = st.state is not State.ACTIVE or (
+            st.days_to_eol is not None and st.days_to_eol <= ctx.eol_window_days
+        )
+        advice = replacement_advice(feed, m, ctx.as_of, args.region, ctx.eol_window_days) if needs_move else None
         rows.append(
             {
                 "model_id": m.model_id,
@@ -365,8 +384,13 @@ def cmd_feed_show(args: argparse.Namespace) -> int:
                 "earliest_possible_eol": st.earliest_possible_eol.isoformat() if st.earliest_possible_eol else None,
                 "regions": list(st.regions),
                 "replacements": list(m.replacements),
+                "replace_with": list(advice.models) if advice else [],
+                "replacement_suggested": bool(advice and advice.suggested),
+                "no_active_replacement": bool(advice is not None and not advice.models),
+                "status_observed_on": st.observed_on.isoformat() if st.observed_on else None,
                 "uncertain": m.uncertain,
                 "source": m.source.get("url") or m.source.get("api"),
+                "read_on": m.source.get("read_on"),
             }
         )
     if args.json:
@@ -385,6 +409,15 @@ def cmd_feed_show(args: argparse.Namespace) -> int:
             when = f"EOL no sooner than {r['earliest_possible_eol']}"
         line = f"{r['model_id']:<52} {r['state']:<30} {when}"
         print(line.rstrip())
+        if r["replace_with"]:
+            label = (
+                "suggested replacement (AWS names no Active successor)"
+                if r["replacement_suggested"]
+                else "replace with"
+            )
+            print(f"  {label}: {', '.join(r['replace_with'])}")
+        elif r["no_active_replacement"]:
+            print("  no Active replacement is known")
         if args.model:
             for key in (
                 "name",
@@ -393,8 +426,10 @@ def cmd_feed_show(args: argparse.Namespace) -> int:
                 "public_extended_access_date",
                 "regions",
                 "replacements",
+                "status_observed_on",
                 "uncertain",
                 "source",
+                "read_on",
             ):
                 if r[key]:
                     value = ", ".join(r[key]) if isinstance(r[key], list) else r[key]

@@ -187,6 +187,9 @@ class LifecycleStatus:
     basis: str = "dates"
     earliest_possible_eol: date | None = None
     note: str | None = None
+    #: When the verdict rests on a stored status (basis "status"), the day that
+    #: status was observed: a date-less "Active" is a fact of that day only.
+    observed_on: date | None = None
 
     @property
     def days_to_eol(self) -> int | None:
@@ -216,6 +219,9 @@ class Finding:
     replacements: tuple[str, ...] = ()
     model_name: str | None = None
     suppression: Suppression | None = None
+    #: True when AWS names no Active replacement and `replacements` is our
+    #: suggestion (newest Active model of the same provider and kind).
+    replacement_suggested: bool = False
     baselined: bool = False
 
     @property
@@ -266,6 +272,7 @@ class AssessedReference:
     status: LifecycleStatus
     model_name: str | None = None
     replacements: tuple[str, ...] = ()
+    replacement_suggested: bool = False
 
 
 @dataclass
@@ -287,6 +294,10 @@ class ScanResult:
     #: weaken the policy: every report lists them, so a pull request cannot
     #: quietly turn a finding off.
     repository_changes: tuple[str, ...] = ()
+    #: `--max-feed-age`: reports warn when the feed's data is older.
+    max_feed_age_days: int = 45
+    #: The feed's own description of where its data comes from.
+    feed_generated_by: str = ""
 
     @property
     def failing_findings(self) -> list[Finding]:

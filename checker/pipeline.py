@@ -63,6 +63,7 @@ class ScanSettings:
     #: Settings the scanned repository's configuration changed that can
     #: weaken the policy (`checker.settings`); every report lists them.
     repository_changes: tuple[str, ...] = ()
+    max_feed_age_days: int = 45
 
 
 def scan_unit_safely(unit: Unit, options: ScanOptions) -> SourceResult:
@@ -197,7 +198,8 @@ def assess(references: Iterable[Reference], settings: ScanSettings) -> tuple[lis
                     ref,
                     ev.status,
                     ev.model.name if ev.model else None,
-                    ev.model.replacements if ev.model else (),
+                    ev.replacements,
+                    ev.replacement_suggested,
                 )
             )
         findings.extend(findings_for(ref, ctx, rules, settings.severities))
@@ -291,6 +293,7 @@ def report_key(paths: Sequence[str], settings: ScanSettings, walked: Survey, var
             settings.as_of.isoformat(),
             settings.fail_on.value,
             settings.eol_window_days,
+            settings.max_feed_age_days,
             settings.options,
             sorted((k, v.value) for k, v in settings.severities.items()),
             sorted(settings.enabled_rules) if settings.enabled_rules is not None else None,
@@ -378,4 +381,6 @@ def _scan(
         roots=tuple(display_path(p) for p in paths),
         tool_version=__version__,
         repository_changes=settings.repository_changes,
+        max_feed_age_days=settings.max_feed_age_days,
+        feed_generated_by=settings.feed.generated_by,
     )

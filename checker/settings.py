@@ -25,6 +25,8 @@ from checker.util.textio import DEFAULT_MAX_FILE_BYTES
 
 #: The defaults, in one place.
 DEFAULT_EOL_WINDOW = 90
+#: Reports warn when the feed's data is older than this at the evaluation date.
+DEFAULT_MAX_FEED_AGE = 45
 DEFAULT_FAIL_ON = Severity.ERROR
 DEFAULT_MAX_FILE = DEFAULT_MAX_FILE_BYTES
 
@@ -34,6 +36,7 @@ ENV_PREFIX = "BEDROCK_LIFECYCLE_"
 ENV_FEED = "BEDROCK_LIFECYCLE_FEED"
 ENV_AS_OF = "BEDROCK_LIFECYCLE_AS_OF"
 ENV_EOL_WINDOW = "BEDROCK_LIFECYCLE_EOL_WINDOW"
+ENV_MAX_FEED_AGE = "BEDROCK_LIFECYCLE_MAX_FEED_AGE"
 ENV_FAIL_ON = "BEDROCK_LIFECYCLE_FAIL_ON"
 ENV_NO_REPO_CONFIG = "BEDROCK_LIFECYCLE_NO_REPO_CONFIG"
 
@@ -45,6 +48,7 @@ class Flags:
     feed: str | None = None
     as_of: date | None = None
     eol_window: int | None = None
+    max_feed_age: int | None = None
     fail_on: str | None = None
     max_file_size: int | None = None
     baseline: str | None = None
@@ -73,6 +77,7 @@ class Resolved:
     #: One line per setting the repository's configuration changed that
     #: can weaken the policy; every report lists them.
     repository_changes: tuple[str, ...] = field(default_factory=tuple)
+    max_feed_age: int = DEFAULT_MAX_FEED_AGE
 
 
 def _truthy(value: str | None) -> bool:
@@ -156,6 +161,7 @@ def resolve(
 
     feed = pick(flags.feed, env.get(ENV_FEED) or None, "feed", None)
     eol_window = pick(flags.eol_window, _env_int(env, ENV_EOL_WINDOW), "eol_window", DEFAULT_EOL_WINDOW)
+    max_feed_age = pick(flags.max_feed_age, _env_int(env, ENV_MAX_FEED_AGE), "max_feed_age", DEFAULT_MAX_FEED_AGE)
     fail_on = pick(flags.fail_on, _env_severity(env, ENV_FAIL_ON), "fail_on", DEFAULT_FAIL_ON.value)
     max_file = pick(flags.max_file_size, None, "max_file_size", DEFAULT_MAX_FILE)
     baseline = pick(flags.baseline, None, "baseline", None)
@@ -182,6 +188,7 @@ def resolve(
         severities=severities,
         config_path=config.path if config is not None else None,
         repository_changes=tuple(f"{repo.path}: {c}" for c in changes) if repo is not None else (),
+        max_feed_age=int(max_feed_age),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 def run(args: argparse.Namespace) -> int:
     from checker import __version__
-    from checker.cli import apply_config, emit, fail_on, rule_context
+    from checker.cli import apply_config, emit, fail_on, max_feed_age, rule_context
     from checker.model import ScanResult
     from checker.pipeline import ScanSettings, assess
     from checker.sources.aws_live import Audit, targets
@@ -34,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
         fail_on=settings.fail_on,
         eol_window_days=ctx.eol_window_days,
         tool_version=__version__,
+        max_feed_age_days=max_feed_age(args),
+        feed_generated_by=ctx.feed.generated_by,
     )
     return emit(args, result)
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 
-from checker.model import Finding, Reference
+from checker.model import Finding, LifecycleStatus, Reference, ScanResult
 
 
 def reference_key(ref: Reference) -> str:
@@ -25,3 +26,83 @@ REPOSITORY_CHANGES = "settings taken from the scanned repository's configuration
 def where(ref: Reference) -> str:
     loc = f"{ref.location.file}:{ref.location.line}" if ref.location.line else ref.location.file
     return f"{loc} ({ref.construct_path or ref.resource})"
+
+
+#: A date-less status older than this, at the evaluation date, is flagged:
+#: "Active" seen in October says nothing certain about December.
+STALE_STATUS_DAYS = 30
+
+
+@dataclass(frozen=True)
+class FeedNotice:
+    """Something every report must say about the data behind its verdicts."""
+
+    level: str  # "warning" or "note"
+    text: str
+
+
+def feed_age_days(result: ScanResult) -> int:
+    return (result.as_of - result.feed_as_of).days
+
+
+def feed_line(result: ScanResult) -> str:
+    """Where the lifecycle data comes from and how old it is, in one line."""
+    age = feed_age_days(result)
+    when = f"{age} day{'s' if age != 1 else ''} before" if age >= 0 else f"{-age} day(s) after"
+    source = f" ({result.feed_generated_by})" if result.feed_generated_by else ""
+    return (
+        f"Lifecycle feed: {result.feed_origin}{source}, data as of {result.feed_as_of.isoformat()}, "
+        f"{when} the evaluation date {result.as_of.isoformat()}"
+    )
+
+
+def stale_status_note(status: LifecycleStatus) -> str | None:
+    """Why a verdict may be out of date: it rests on a status without dates,
+    observed long before the evaluation date."""
+    if status.basis != "status" or status.observed_on is None:
+        return None
+    days = (status.as_of - status.observed_on).days
+    if days <= STALE_STATUS_DAYS:
+        return None
+    return (
+        f"this verdict rests on a status without dates observed on {status.observed_on.isoformat()}, "
+        f"{days} days before {status.as_of.isoformat()}; refresh the feed to confirm it"
+    )
+
+
+def feed_notices(result: ScanResult) -> list[FeedNotice]:
+    """The feed's age warning and the count of verdicts resting on stale
+    date-less statuses; every format shows these (HTML too: call this)."""
+    out: list[FeedNotice] = []
+    age = feed_age_days(result)
+    if age > result.max_feed_age_days:
+        out.append(
+            FeedNotice(
+                "warning",
+                f"the lifecycle feed's data is {age} days old (as of {result.feed_as_of.isoformat()}), older than "
+                f"--max-feed-age {result.max_feed_age_days}: models that entered Legacy or got an EOL date since "
+                "are missed. Refresh it (`bedrock-lifecycle feed refresh --from-docs`) or point --feed at a newer one",
+            )
+        )
+    stale = [a for a in result.references if stale_status_note(a.status) is not None]
+    if stale:
+        out.append(
+            FeedNotice(
+                "note",
+                f"{len(stale)} verdict(s) rest on a status without dates observed more than {STALE_STATUS_DAYS} "
+                f"days before {result.as_of.isoformat()}",
+            )
+        )
+    return out
+
+
+def replacement_text(f: Finding) -> str | None:
+    """The advice line for a finding, or None where a replacement does not
+    apply (the model is not in the feed)."""
+    if f.replacements:
+        if f.replacement_suggested:
+            return f"suggested replacement (AWS names no Active successor): {', '.join(f.replacements)}"
+        return f"replace with: {', '.join(f.replacements)}"
+    if f.model_name is None:
+        return None
+    return "no Active replacement is known"

@@ -6,8 +6,9 @@ import json
 from typing import Any
 
 from checker.model import AssessedReference, Finding, ScanError, ScanResult
+from checker.reports.common import feed_age_days, feed_line, feed_notices, stale_status_note
 
-JSON_FORMAT_VERSION = "1.0"
+JSON_FORMAT_VERSION = "1.1"
 
 
 def _d(value: object) -> str | None:
@@ -46,6 +47,9 @@ def reference_dict(a: AssessedReference) -> dict[str, Any]:
         "eol_date": _d(a.status.eol_date),
         "days_to_eol": a.status.days_to_eol,
         "replacement": list(a.replacements),
+        "replacement_suggested": a.replacement_suggested,
+        "status_observed_on": _d(a.status.observed_on),
+        "stale_status": stale_status_note(a.status),
     }
 
 
@@ -74,6 +78,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "construct_path": r.construct_path,
         "message": f.message,
         "replacement": list(f.replacements),
+        "replacement_suggested": f.replacement_suggested,
+        "status_observed_on": _d(f.status.observed_on),
+        "stale_status": stale_status_note(f.status),
         "suppressed": f.suppression is not None and not f.suppression.expired,
         "baselined": f.baselined,
     }
@@ -88,7 +95,15 @@ def as_document(result: ScanResult) -> dict[str, Any]:
         "format_version": JSON_FORMAT_VERSION,
         "tool": {"name": "bedrock-lifecycle", "version": result.tool_version},
         "as_of": result.as_of.isoformat(),
-        "feed": {"as_of": result.feed_as_of.isoformat(), "origin": result.feed_origin},
+        "feed": {
+            "as_of": result.feed_as_of.isoformat(),
+            "origin": result.feed_origin,
+            "generated_by": result.feed_generated_by,
+            "age_days": feed_age_days(result),
+            "max_age_days": result.max_feed_age_days,
+            "summary": feed_line(result),
+            "notices": [{"level": n.level, "text": n.text} for n in feed_notices(result)],
+        },
         "fail_on": result.fail_on.value,
         "eol_window_days": result.eol_window_days,
         "summary": {

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from checker.model import Finding, ScanResult
+from checker.reports.common import replacement_text
 from checker.rules import ALL_RULES
 
 
@@ -43,7 +44,7 @@ def render(result: ScanResult) -> str:
                 el = ET.SubElement(case, "failure", message=first.message, type=first.severity.value)
                 el.text = "\n".join(
                     f"{f.reference.location.file}:{f.reference.location.line}: {f.message}"
-                    + (f"\nreplace with: {', '.join(f.replacements)}" if f.replacements else "")
+                    + (f"\n{replacement_text(f)}" if replacement_text(f) else "")
                     for f in failing
                 )
             elif found and all(not f.active for f in found):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checker.model import ScanResult, Severity
-from checker.reports.common import REPOSITORY_CHANGES
+from checker.reports.common import REPOSITORY_CHANGES, feed_line, feed_notices
 
 _ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
 
@@ -19,11 +19,14 @@ def render(result: ScanResult) -> str:
         lines += [f"**Note:** {REPOSITORY_CHANGES}:", ""]
         lines += ["- `" + c.replace("`", "'") + "`" for c in result.repository_changes]
         lines.append("")
+    about = [f"_{_cell(feed_line(result))}._"]
+    about += [f"> **{n.level.title()}:** {_cell(n.text)}" for n in feed_notices(result)]
     if not active and not result.errors:
         lines.append(
             f"No Legacy or End-of-Life Bedrock models in {len(result.references)} model reference(s) "
             f"(as of {result.as_of.isoformat()})."
         )
+        lines += ["", *about]
         return "\n".join(lines) + "\n"
     counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
     lines.append(
@@ -59,12 +62,14 @@ def render(result: ScanResult) -> str:
                     f.status.state.label,
                     f.status.eol_date.isoformat() if f.status.eol_date else "—",
                     str(f.status.days_to_eol) if f.status.days_to_eol is not None else "—",
-                    ", ".join(f"`{x}`" for x in f.replacements) or "—",
+                    (", ".join(f"`{x}`" for x in f.replacements) + (" (suggested)" if f.replacement_suggested else ""))
+                    or "—",
                     f"{loc} `{r.construct_path or r.resource}`",
                 )
             )
             + " |"
         )
+    lines += ["", *about]
     if result.errors:
         lines += ["", f"**{len(result.errors)} file(s) could not be read:**", ""]
         lines += [f"- `{e.file}{':' + str(e.line) if e.line else ''}`: {_cell(e.message)}" for e in result.errors]

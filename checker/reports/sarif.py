@@ -11,7 +11,15 @@ import json
 from typing import Any
 
 from checker.model import Finding, ScanResult, Severity
-from checker.reports.common import REPOSITORY_CHANGES, fingerprint
+from checker.reports.common import (
+    REPOSITORY_CHANGES,
+    feed_age_days,
+    feed_line,
+    feed_notices,
+    fingerprint,
+    replacement_text,
+    stale_status_note,
+)
 from checker.rules import ALL_RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -42,8 +50,12 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
             region["startColumn"] = r.location.column
         physical["region"] = region
     text = f.message
-    if f.replacements:
-        text += f". Recommended replacement: {', '.join(f.replacements)}"
+    advice = replacement_text(f)
+    if advice:
+        text += f". {advice[0].upper()}{advice[1:]}"
+    stale = stale_status_note(f.status)
+    if stale:
+        text += f". Note: {stale}"
     out: dict[str, Any] = {
         "ruleId": f.rule_id,
         "ruleIndex": rule_index[f.rule_id],
@@ -63,6 +75,9 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
             "state": f.status.state.value,
             "eolDate": f.status.eol_date.isoformat() if f.status.eol_date else None,
             "daysToEol": f.status.days_to_eol,
+            "replacement": list(f.replacements),
+            "replacementSuggested": f.replacement_suggested,
+            "statusObservedOn": f.status.observed_on.isoformat() if f.status.observed_on else None,
             "usage": r.usage.value,
             "resourceType": r.resource_type,
             "framework": r.framework,
@@ -110,6 +125,10 @@ def as_document(result: ScanResult) -> dict[str, Any]:
     notifications += [
         {"level": "warning", "message": {"text": f"{REPOSITORY_CHANGES}: {c}"}} for c in result.repository_changes
     ]
+    notifications += [
+        {"level": "warning" if n.level == "warning" else "note", "message": {"text": n.text}}
+        for n in feed_notices(result)
+    ]
     return {
         "$schema": SARIF_SCHEMA,
         "version": "2.1.0",
@@ -131,6 +150,14 @@ def as_document(result: ScanResult) -> dict[str, Any]:
                     "asOf": result.as_of.isoformat(),
                     "feedAsOf": result.feed_as_of.isoformat(),
                     **({"repositoryChanges": list(result.repository_changes)} if result.repository_changes else {}),
+                    "feed": {
+                        "origin": result.feed_origin,
+                        "generatedBy": result.feed_generated_by,
+                        "asOf": result.feed_as_of.isoformat(),
+                        "ageDays": feed_age_days(result),
+                        "maxAgeDays": result.max_feed_age_days,
+                        "summary": feed_line(result),
+                    },
                 },
             }
         ],

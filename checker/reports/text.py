@@ -11,7 +11,7 @@ import sys
 from collections import Counter, defaultdict
 
 from checker.model import Finding, ScanResult, Severity, State
-from checker.reports.common import REPOSITORY_CHANGES
+from checker.reports.common import REPOSITORY_CHANGES, feed_line, feed_notices, replacement_text, stale_status_note
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
 
@@ -42,8 +42,12 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
             sev = paint(f"{f.severity.value:<7}", _COLOURS[f.severity])
             lines.append(f"  {r.location.line:>5}  {sev} {f.rule_id:<13} {r.construct_path or r.resource}")
             lines.append(f"         {f.message}")
-            if f.replacements:
-                lines.append(f"         replace with: {', '.join(f.replacements)}")
+            advice = replacement_text(f)
+            if advice:
+                lines.append(f"         {advice}")
+            stale = stale_status_note(f.status)
+            if stale:
+                lines.append(f"         note: {stale}")
             if f.suppression is not None and f.suppression.expired:
                 lines.append(
                     f"         suppression expired on {f.suppression.until}: {f.suppression.reason} "
@@ -70,6 +74,9 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
     if result.repository_changes:
         lines.append(paint(f"warning: {REPOSITORY_CHANGES}:", "33"))
         lines.extend(f"  {c}" for c in result.repository_changes)
+    lines.append(feed_line(result))
+    for n in feed_notices(result):
+        lines.append(paint(f"{n.level}: {n.text}", "33") if n.level == "warning" else f"{n.level}: {n.text}")
     counts = Counter(f.severity.value for f in result.findings if f.active)
     states = Counter(a.status.state.label for a in result.references)
     summary = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("error", "warning", "notice"))

@@ -17,6 +17,7 @@ from checker.rules.lifecycle import (
     ModelIsLegacy,
     ModelNotInFeed,
     ProvisionedThroughputOnLegacyModel,
+    replacement_advice,
 )
 
 ALL_RULES: tuple[Rule, ...] = (
@@ -38,9 +39,13 @@ def evaluate(ref: Reference, ctx: RuleContext) -> Evaluation | None:
     model = ctx.feed.lookup(model_id)
     if model is None:
         status = LifecycleStatus(state=State.NOT_IN_FEED, as_of=ctx.as_of)
-    else:
-        status = model.status_at(ctx.as_of, ref.effective_region, ref.usage.usage_class)
-    return Evaluation(reference=ref, model=model, status=status)
+        return Evaluation(reference=ref, model=None, status=status)
+    status = model.status_at(ctx.as_of, ref.effective_region, ref.usage.usage_class)
+    advice = None
+    days = status.days_to_eol
+    if status.state is not State.ACTIVE or (days is not None and days <= ctx.eol_window_days):
+        advice = replacement_advice(ctx.feed, model, ctx.as_of, ref.effective_region, ctx.eol_window_days)
+    return Evaluation(reference=ref, model=model, status=status, advice=advice)
 
 
 def reference_state(ref: Reference, ctx: RuleContext) -> LifecycleStatus:
@@ -76,7 +81,8 @@ def findings_for(
                 reference=ref,
                 status=ev.status,
                 message=message,
-                replacements=ev.model.replacements if ev.model else (),
+                replacements=ev.replacements,
+                replacement_suggested=ev.replacement_suggested,
                 model_name=ev.model.name if ev.model else None,
             )
         )

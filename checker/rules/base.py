@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from checker.feed.model import Feed, FeedModel
 from checker.model import LifecycleStatus, Reference, Severity
 from checker.settings import DEFAULT_EOL_WINDOW
+
+if TYPE_CHECKING:
+    from checker.rules.lifecycle import Advice
 
 #: Where each rule's documentation lives; checkov guidelines and SARIF helpUri point here.
 DOCS_URL = "https://github.com/bedrock-lifecycle/bedrock-lifecycle/blob/main/docs/rules.md"
@@ -28,6 +31,16 @@ class Evaluation:
     reference: Reference
     model: FeedModel | None
     status: LifecycleStatus
+    #: Where to move, for a model that needs moving (None when it does not).
+    advice: Advice | None = None
+
+    @property
+    def replacements(self) -> tuple[str, ...]:
+        return self.advice.models if self.advice is not None else ()
+
+    @property
+    def replacement_suggested(self) -> bool:
+        return self.advice is not None and self.advice.suggested
 
 
 class Rule:

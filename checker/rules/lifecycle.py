@@ -3,8 +3,10 @@ person who has to act: the model, its state, the date, and what to move to."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
+from checker.feed.model import Feed, FeedModel
 from checker.model import Action, Severity, State, Usage
 from checker.rules.base import Evaluation, Rule, RuleContext
 
@@ -165,3 +167,91 @@ class ModelNotInFeed(Rule):
             f"{ev.reference.model_id or ev.reference.raw} is not in the lifecycle feed (as of "
             f"{ctx.feed.as_of.isoformat()}): check the id for a typo, or refresh the feed"
         )
+
+
+# --------------------------------------------------------------------------- replacement advice
+
+
+@dataclass(frozen=True)
+class Advice:
+    """What to move to.  `suggested` is True when AWS names no Active
+    replacement and `models` is our pick: the newest Active model of the same
+    provider and kind offered in the region."""
+
+    models: tuple[str, ...] = ()
+    suggested: bool = False
+
+
+_SAFE_STATES = frozenset({State.ACTIVE})
+#: Successor chains are short; a longer walk means a cycle in the data.
+_MAX_HOPS = 12
+
+
+def is_safe_target(model: FeedModel, on: date, region: str | None, window_days: int) -> bool:
+    """A model we may recommend: Active at `on` (in `region` when known) and
+    not reaching EOL within the window."""
+    if not model.offered_in(region):
+        return False
+    st = model.status_at(on, region)
+    if st.state not in _SAFE_STATES:
+        return False
+    return st.days_to_eol is None or st.days_to_eol > window_days
+
+
+def replacement_advice(feed: Feed, model: FeedModel, on: date, region: str | None, window_days: int = 90) -> Advice:
+    """Never recommend a Legacy, extended-access, EOL or soon-EOL model:
+    follow AWS's successor chain to Active models; where it ends nowhere
+    safe, suggest the newest Active model of the same provider and kind.
+    Cached per feed, model, region and date (the hot path asks once per
+    reference)."""
+    key = (model.model_id, region, on, window_days)
+    cached = feed._advice.get(key)
+    if cached is not None:
+        advice: Advice = cached
+        return advice
+    advice = _advice(feed, model, on, region, window_days)
+    feed._advice[key] = advice
+    return advice
+
+
+def _advice(feed: Feed, model: FeedModel, on: date, region: str | None, window_days: int) -> Advice:
+    found: list[str] = []
+    seen = {model.model_id}
+    frontier = list(model.replacements)
+    for _ in range(_MAX_HOPS):
+        nxt: list[str] = []
+        for rid in frontier:
+            target = feed.lookup(rid)
+            if target is None or target.model_id in seen:
+                continue
+            seen.add(target.model_id)
+            if is_safe_target(target, on, region, window_days):
+                found.append(target.model_id)
+            else:
+                nxt.extend(target.replacements)
+        if found or not nxt:
+            break
+        frontier = nxt
+    if found:
+        return Advice(tuple(dict.fromkeys(found)))
+    newest = _newest_active(feed, model, on, region, window_days)
+    return Advice((newest.model_id,), suggested=True) if newest is not None else Advice()
+
+
+def _newest_active(feed: Feed, model: FeedModel, on: date, region: str | None, window_days: int) -> FeedModel | None:
+    if model.kind is None:
+        return None
+    candidates = [
+        m
+        for m in feed.models
+        if m is not model
+        and m.provider == model.provider
+        and m.kind == model.kind
+        and m.access in (None, "general")
+        and m.launch_date is not None
+        and m.launch_date <= on
+        and is_safe_target(m, on, region, window_days)
+    ]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda m: (m.launch_date or date.min, m.model_id))

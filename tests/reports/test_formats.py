@@ -131,10 +131,13 @@ def test_markdown_table(result: ScanResult) -> None:
         if ln.startswith("| error") or ln.startswith("| warning") or ln.startswith("| notice")
     ]
     assert len(rows) == len([f for f in result.findings if f.active])
+    # AWS named Claude Sonnet 4.5, itself Legacy since 2026-10-08: never offered.
+    # The chain ends there, so the newest Active Anthropic text model is suggested.
     assert any(
-        "`anthropic.claude-v2`" in r and "End-of-Life" in r and "`anthropic.claude-sonnet-4-5-20250929-v1:0`" in r
+        "`anthropic.claude-v2`" in r and "End-of-Life" in r and "`anthropic.claude-fable-5` (suggested)" in r
         for r in rows
     )
+    assert "_Lifecycle feed: bundled feed" in md
 
 
 def test_csv_inventory_has_every_reference(result: ScanResult) -> None:
@@ -157,9 +160,11 @@ def test_codeclimate(result: ScanResult) -> None:
 def test_text_groups_by_file_and_colours_only_on_request(result: ScanResult) -> None:
     plain = render_text(result, colour=False)
     assert "\033[" not in plain
-    assert "replace with: anthropic.claude-sonnet-4-5-20250929-v1:0" in plain
+    assert "replace with: anthropic.claude-sonnet-4-5-20250929-v1:0" not in plain
+    assert "suggested replacement (AWS names no Active successor): anthropic.claude-fable-5" in plain
     assert "sample_iac/terraform/main.tf\n" in plain
     assert plain.rstrip().splitlines()[-1].startswith(f"{len(result.references)} model reference(s)")
+    assert any(ln.startswith("Lifecycle feed: bundled feed") and "2026-12-01" in ln for ln in plain.splitlines())
     coloured = render_text(result, colour=True)
     assert "\033[31merror" in coloured
 
