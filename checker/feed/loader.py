@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from datetime import date
 from functools import lru_cache
 from importlib import resources
@@ -154,19 +155,42 @@ def parse_feed_bytes(data: bytes, origin: str) -> Feed:
     return feed_from_document(doc, origin)
 
 
+_PIN = re.compile(r"#sha256=([0-9a-fA-F]{64})$")
+
+
+def split_pin(location: str) -> tuple[str, str | None]:
+    """`LOCATION#sha256=HEX` -> (LOCATION, hex digest); the pin is how an
+    organisation makes every pipeline use exactly the feed it reviewed."""
+    m = _PIN.search(location)
+    if m is None:
+        if "#sha256=" in location:
+            raise FeedError(f"{location}: the #sha256= pin must be 64 hexadecimal digits")
+        return location, None
+    return location[: m.start()], m.group(1).lower()
+
+
+def _check_pin(data: bytes, loc: str, pin: str | None) -> bytes:
+    if pin is not None:
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != pin:
+            raise FeedError(f"{loc}: feed digest is sha256:{actual}, but the pin asks for sha256:{pin}; refusing it")
+    return data
+
+
 def load_feed(location: str | Path | None = None) -> Feed:
     """Load the feed at `location` (a path, or None for the bundled snapshot).
 
     Remote locations (`s3://`, `https://`) are handled by
-    `checker.feed.remote` when it is available.
+    `checker.feed.remote` when it is available.  Any location may end in
+    `#sha256=HEX`: bytes with another digest are refused before parsing.
     """
     if location is None:
         return load_bundled_feed()
-    loc = str(location)
+    loc, pin = split_pin(str(location))
     if loc.startswith(("s3://", "https://", "http://")):
         from checker.feed.remote import fetch
 
-        return _registered(parse_feed_bytes(fetch(loc), loc))
+        return _registered(parse_feed_bytes(_check_pin(fetch(loc), loc, pin), loc))
     path = Path(loc)
     try:
         size = path.stat().st_size
@@ -175,7 +199,7 @@ def load_feed(location: str | Path | None = None) -> Feed:
         data = path.read_bytes()
     except OSError as exc:
         raise FeedError(f"{loc}: cannot read feed: {exc.strerror or exc}") from None
-    return _registered(parse_feed_bytes(data, loc))
+    return _registered(parse_feed_bytes(_check_pin(data, loc, pin), loc))
 
 
 def _registered(feed: Feed) -> Feed:

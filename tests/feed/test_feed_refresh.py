@@ -611,3 +611,54 @@ def test_legacy_findings_carry_the_replacement() -> None:
     found = findings_for(ref, RuleContext(as_of=date(2026, 12, 1), feed=load_bundled_feed()))
     legacy = next(f for f in found if f.rule_id == "CKV_BEDROCK_3")
     assert legacy.replacements == ("anthropic.claude-fable-5",) and legacy.replacement_suggested
+
+
+# --------------------------------------------------------------------------- publishing and the scheduled refresh
+
+
+def test_a_feed_pinned_by_digest_loads_only_with_those_bytes(tmp_path: Path) -> None:
+    import hashlib
+
+    from checker.feed import FeedError
+
+    path = tmp_path / "org-feed.json"
+    path.write_text(json.dumps(START))
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    assert load_feed(f"{path}#sha256={digest}").lookup("acme.painter-v1:0") is not None
+    with pytest.raises(FeedError, match=rf"feed digest is sha256:{digest}, but the pin asks for sha256:0{{64}}"):
+        load_feed(f"{path}#sha256={'0' * 64}")
+    with pytest.raises(FeedError, match="must be 64 hexadecimal digits"):
+        load_feed(f"{path}#sha256=abc")
+
+
+def test_the_scheduled_workflow_runs_commands_this_cli_accepts() -> None:
+    import shlex
+
+    import yaml
+
+    from checker.cli import build_parser
+
+    repo = Path(__file__).resolve().parents[2]
+    flow = yaml.safe_load((repo / ".github" / "workflows" / "feed-refresh.yml").read_text())
+    assert "schedule" in flow[True] and "workflow_dispatch" in flow[True]  # YAML 1.1 reads `on:` as True
+    assert flow["permissions"]["id-token"] == "write" and flow["permissions"]["pull-requests"] == "write"
+    steps = flow["jobs"]["refresh"]["steps"]
+    assert any(
+        s.get("uses", "").startswith("aws-actions/configure-aws-credentials") and "role-to-assume" in s["with"]
+        for s in steps
+    )
+    assert any(s.get("uses", "").startswith("peter-evans/create-pull-request") for s in steps)
+    commands = []
+    for step in steps:
+        script = step.get("run", "").replace("\\\n", " ")
+        for line in script.splitlines():
+            line = line.strip()
+            if line.startswith("bedrock-lifecycle "):
+                words = [w for w in shlex.split(line.replace('"${args[@]}"', ""), comments=True) if w != "\\"]
+                commands.append(words[1:])
+    assert {c[1] for c in commands} >= {"refresh", "validate", "diff"}
+    assert any("--from-docs" in c for c in commands) and any("--from-api" in c for c in commands)
+    parser = build_parser()
+    for words in commands:
+        parser.parse_args(words)
+    assert (repo / "tools" / "pin_bundled_feed.py").is_file()
