@@ -459,7 +459,7 @@ def test_feed_show_offers_an_active_replacement_for_every_legacy_or_eol_model_in
             assert st.state is State.ACTIVE and (st.days_to_eol is None or st.days_to_eol > 90), (r["model_id"], rid)
     assert main(["feed", "show", "anthropic.claude-v2", "--as-of", today]) == 0
     text = capsys.readouterr().out
-    assert "suggested replacement (AWS names no Active successor): anthropic.claude-fable-5" in text
+    assert "suggested replacement (AWS names no Active successor): anthropic.claude-opus-5" in text
     assert main(["feed", "show", "cohere.command-r-v1:0", "--as-of", today]) == 0
     assert "no Active replacement is known" in capsys.readouterr().out
 
@@ -610,7 +610,7 @@ def test_legacy_findings_carry_the_replacement() -> None:
     )
     found = findings_for(ref, RuleContext(as_of=date(2026, 12, 1), feed=load_bundled_feed()))
     legacy = next(f for f in found if f.rule_id == "CKV_BEDROCK_3")
-    assert legacy.replacements == ("anthropic.claude-fable-5",) and legacy.replacement_suggested
+    assert legacy.replacements == ("anthropic.claude-opus-5",) and legacy.replacement_suggested
 
 
 # --------------------------------------------------------------------------- publishing and the scheduled refresh

@@ -134,7 +134,7 @@ def test_markdown_table(result: ScanResult) -> None:
     # AWS named Claude Sonnet 4.5, itself Legacy since 2026-10-08: never offered.
     # The chain ends there, so the newest Active Anthropic text model is suggested.
     assert any(
-        "`anthropic.claude-v2`" in r and "End-of-Life" in r and "`anthropic.claude-fable-5` (suggested)" in r
+        "`anthropic.claude-v2`" in r and "End-of-Life" in r and "`anthropic.claude-opus-5` (suggested)" in r
         for r in rows
     )
     assert "_Lifecycle feed: bundled feed" in md
@@ -161,7 +161,7 @@ def test_text_groups_by_file_and_colours_only_on_request(result: ScanResult) -> 
     plain = render_text(result, colour=False)
     assert "\033[" not in plain
     assert "replace with: anthropic.claude-sonnet-4-5-20250929-v1:0" not in plain
-    assert "suggested replacement (AWS names no Active successor): anthropic.claude-fable-5" in plain
+    assert "suggested replacement (AWS names no Active successor): anthropic.claude-opus-5" in plain
     assert "sample_iac/terraform/main.tf\n" in plain
     assert plain.rstrip().splitlines()[-1].startswith(f"{len(result.references)} model reference(s)")
     assert any(ln.startswith("Lifecycle feed: bundled feed") and "2026-12-01" in ln for ln in plain.splitlines())
