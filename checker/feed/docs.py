@@ -459,7 +459,9 @@ def parse_model_card(text: str, page: str) -> ModelCard:
     details = _details(details_lines)
     if "model lifecycle" not in details:
         raise DocsError(f"{page}: the 'Model details' list has no 'Model lifecycle' entry")
-    lifecycle = _plain(details["model lifecycle"]).upper()
+    raw_state = _plain(details["model lifecycle"])
+    first = re.match(r"^(active|legacy|preview)\b", raw_state, re.I)
+    lifecycle = first.group(1).upper() if first else raw_state.upper()
     access = None
     if lifecycle == "PREVIEW":
         # A gated preview is offered (Active) but not to everyone.

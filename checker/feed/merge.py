@@ -70,14 +70,16 @@ def _new_entry(
     return entry
 
 
-def add_source(entry: dict[str, Any], source: dict[str, str]) -> None:
+def add_source(entry: dict[str, Any], source: dict[str, str], primary: bool = True) -> None:
     """Record that `source` (read on its date) backs this entry; the newest
-    reading of a page replaces the older one."""
+    reading of a page replaces the older one.  `primary` makes it the
+    entry's `source` too (pages are; an API status beside a page is not)."""
     key = source.get("url") or source.get("api")
     before = entry.get("sources") or ([entry["source"]] if entry.get("source") else [])
     kept = [s for s in before if (s.get("url") or s.get("api")) != key]
     entry["sources"] = [*kept, dict(source)]
-    entry["source"] = dict(source)
+    if primary or not entry.get("source"):
+        entry["source"] = dict(source)
 
 
 def apply_regional_schedule(
@@ -264,6 +266,7 @@ def merge_api(
             if status in ("ACTIVE", "LEGACY"):
                 entry.setdefault("region_status", {})[region] = status
                 entry["status_observed_on"] = today.isoformat()
+                add_source(entry, source, primary=False)
             launch = _day(life.get("startOfLifeTime"))
             if launch and not entry.get("launch_date"):
                 entry["launch_date"] = launch
@@ -277,7 +280,7 @@ def merge_api(
             if _same_dates(entry, regions, dates):
                 continue
             apply_regional_schedule(entry, regions, dates, source)
-        add_source(entry, source)
+        add_source(entry, source, primary=False)
     for entry in new["models"]:
         # Regions read this time that no longer list the model: their status is gone.
         rs = entry.get("region_status")

@@ -662,3 +662,69 @@ def test_the_scheduled_workflow_runs_commands_this_cli_accepts() -> None:
     for words in commands:
         parser.parse_args(words)
     assert (repo / "tools" / "pin_bundled_feed.py").is_file()
+
+
+def test_docs_and_api_refresh_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--from-docs --from-api: the pages first, then ListFoundationModels
+    (botocore Stubber, never the network); one diff covers both."""
+    import boto3
+    from botocore.stub import Stubber
+
+    from checker.commands import feed_aws
+
+    session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test")
+    client = session.client("bedrock", region_name="us-east-1")
+    stub = Stubber(client)
+    stub.add_response(
+        "list_foundation_models",
+        {
+            "modelSummaries": [
+                {
+                    "modelArn": "arn:aws:bedrock:us-east-1::foundation-model/acme.writer-v2",
+                    "modelId": "acme.writer-v2",
+                    "modelLifecycle": {"status": "LEGACY"},
+                }
+            ]
+        },
+    )
+    stub.add_response("list_inference_profiles", {"inferenceProfileSummaries": []}, {"typeEquals": "SYSTEM_DEFINED"})
+    stub.activate()
+
+    class OneClient:
+        def client(self, service: str, region_name: str, config: Any = None) -> Any:
+            assert (service, region_name) == ("bedrock", "us-east-1")
+            return client
+
+    monkeypatch.setattr(feed_aws, "_session", lambda profile: OneClient())
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps(START))
+    out = tmp_path / "feed.json"
+    code = main(
+        [
+            "feed",
+            "refresh",
+            "--from-docs",
+            "--from-api",
+            "--region",
+            "us-east-1",
+            "--docs-base",
+            str(DOCS / "base"),
+            "--feed",
+            str(start),
+            "-o",
+            str(out),
+            "--today",
+            "2026-11-01",
+        ]
+    )
+    assert code == 0
+    stub.assert_no_pending_responses()
+    lines = capsys.readouterr().out.splitlines()
+    assert "+ acme.writer-v2 (Acme Writer 2): new, Legacy" in lines
+    w2 = load_feed(str(out)).lookup("acme.writer-v2")
+    assert w2 is not None and w2.status_at(date(2026, 11, 1), "eu-west-1").state is State.ACTIVE
+    assert w2.status_at(date(2026, 11, 1), "us-east-1").state is State.LEGACY
+    assert any(s.get("api") == "ListFoundationModels" for s in w2.sources)
+    assert any(s.get("url", "").endswith("model-card-acme-writer-2.md") for s in w2.sources)
