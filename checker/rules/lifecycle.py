@@ -157,7 +157,7 @@ class ModelNotInFeed(Rule):
     fires_when = "the model id is not in the lifecycle feed (typo or stale feed)"
     help = (
         "The id is not a model the feed knows: a typo, a model the feed does not list yet, or a stale feed. "
-        "Check the id, or refresh the feed with `bedrock-lifecycle feed refresh`."
+        "Check the id, or refresh the feed with `bedrock-lifecycle feed refresh --from-docs` (no credentials needed)."
     )
 
     def check(self, ev: Evaluation, ctx: RuleContext) -> str | None:
