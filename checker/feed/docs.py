@@ -61,6 +61,7 @@ class LifecycleRow:
     public_extended_access_date: date | None
     reached_eol: bool
     page: str
+    replacements: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -333,6 +334,8 @@ def parse_lifecycle_tables(text: str, page: str) -> list[LifecycleRow]:
         found.add(kind[0])
         c_provider, c_name = table.column("provider"), table.column("model", "name")
         c_pea = table.column("extended")
+        # Older versions of the page had "Recommended model ID"; keep reading it if it returns.
+        c_repl = table.column("recommended", "id")
         last: tuple[str, str, str] | None = None
         for n, cells in enumerate(table.rows, 1):
             cells = cells + [""] * (len(table.header) - len(cells))
@@ -366,11 +369,18 @@ def parse_lifecycle_tables(text: str, page: str) -> list[LifecycleRow]:
                     public_extended_access_date=parse_date(cells[c_pea], where) if c_pea is not None else None,
                     reached_eol=kind[1],
                     page=page,
+                    replacements=_replacement_ids(cells[c_repl]) if c_repl is not None else (),
                 )
             )
     if "scheduled eol" not in found:
         raise DocsError(f"{page}: no 'Models with a scheduled EOL date' section with a table was found")
     return rows
+
+
+def _replacement_ids(cell: str) -> tuple[str, ...]:
+    """`a:0, b:0 and c:0` / `a:0 or b:0` -> the ids; words around them are dropped."""
+    words = re.split(r"[\s,;]+|<br\s*/?>", _plain(cell).replace(" and ", " ").replace(" or ", " "))
+    return tuple(dict.fromkeys(w.lower() for w in words if _MODEL_ID.match(w.lower())))
 
 
 _CARD_LINK = re.compile(r"\b(model-card-[a-z0-9-]+)\.(?:md|html)\b")

@@ -158,6 +158,10 @@ def merge_docs(doc: dict[str, Any], snap: DocsSnapshot, today: date) -> dict[str
                 "eol_date": _d(row.eol_date),
             }
             apply_regional_schedule(entry, row.regions, dates, source)
+        named = list(dict.fromkeys(r for row in rows for r in row.replacements))
+        if named:
+            # AWS's own recommendation replaces ours; none printed keeps what we had.
+            entry["replacements"] = named
         add_source(entry, source)
         listed.add(id(entry))
     mark_listed(new, listed, today, "AWS's lifecycle pages or model cards")

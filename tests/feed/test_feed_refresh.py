@@ -103,6 +103,9 @@ def test_refresh_from_docs_then_diff_is_exactly_what_the_pages_changed(
     assert w1.status_at(date(2027, 9, 2), "us-west-2").state is State.EOL
     assert w1.status_at(date(2027, 9, 2), "eu-west-1").state is State.LEGACY
     assert w1.status_at(date(2027, 7, 1), "us-east-1").state is State.PUBLIC_EXTENDED_ACCESS
+    # The table's "Recommended model ID" column; Writer 3 is not in the feed yet, so only Writer 2 is offered.
+    assert w1.replacements == ("acme.writer-v2", "acme.writer-v3")
+    assert replacement_advice(feed, w1, date(2027, 9, 2), "us-east-1").models == ("acme.writer-v2",)
     # Every entry names the pages and the date its facts come from.
     for m in feed.models:
         assert m.sources and all(
