@@ -145,8 +145,17 @@ def read_docs(base: str = DEFAULT_DOCS_BASE, context: ssl.SSLContext | None = No
     snap.rows = parse_lifecycle_tables(read_page(base, LIFECYCLE_TABLES_PAGE, context), tables_loc)
     snap.pages.append(tables_loc)
     index_loc = page_location(base, CARD_INDEX_PAGE)
-    names = parse_card_index(read_page(base, CARD_INDEX_PAGE, context), index_loc)
+    index_text = read_page(base, CARD_INDEX_PAGE, context)
     snap.pages.append(index_loc)
+    # The index links each card, and per-provider pages (model-cards-PROVIDER.md)
+    # that list the provider's cards: read both, so a card linked only from its
+    # provider's page is not missed.
+    texts = [index_text]
+    for provider_page in dict.fromkeys(m.group(1) + ".md" for m in _PROVIDER_LINK.finditer(index_text)):
+        loc = page_location(base, provider_page)
+        texts.append(read_page(base, provider_page, context))
+        snap.pages.append(loc)
+    names = parse_card_index("\n".join(texts), index_loc)
     for name in names:
         loc = page_location(base, name)
         snap.cards.append(parse_model_card(read_page(base, name, context), loc))
@@ -384,6 +393,7 @@ def _replacement_ids(cell: str) -> tuple[str, ...]:
 
 
 _CARD_LINK = re.compile(r"\b(model-card-[a-z0-9-]+)\.(?:md|html)\b")
+_PROVIDER_LINK = re.compile(r"\b(model-cards-[a-z0-9-]+)\.(?:md|html)\b")
 
 
 def parse_card_index(text: str, page: str) -> list[str]:

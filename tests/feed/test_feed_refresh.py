@@ -112,6 +112,8 @@ def test_refresh_from_docs_then_diff_is_exactly_what_the_pages_changed(
             s["read_on"] == "2026-11-01" for s in m.sources if s.get("url", "").startswith(str(DOCS))
         )
     assert printed.splitlines()[-1].startswith(f"wrote {first} and its diff {first}.diff")
+    # policy, tables, index, the provider page the index links, and three cards
+    assert printed.splitlines()[0] == "read 7 page(s): 3 lifecycle row(s), 3 card(s)"
 
     code, second, printed = _refresh(tmp_path, "changed", first, "f2.json", "2026-12-01", capsys)
     assert code == 0
