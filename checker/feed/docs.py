@@ -156,10 +156,19 @@ def read_docs(base: str = DEFAULT_DOCS_BASE, context: ssl.SSLContext | None = No
         texts.append(read_page(base, provider_page, context))
         snap.pages.append(loc)
     names = parse_card_index("\n".join(texts), index_loc)
+    problems: list[str] = []
     for name in names:
         loc = page_location(base, name)
-        snap.cards.append(parse_model_card(read_page(base, name, context), loc))
+        try:
+            snap.cards.append(parse_model_card(read_page(base, name, context), loc))
+        except DocsError as exc:
+            # Read every card before failing, so one run lists every page to fix.
+            problems.append(str(exc))
+            continue
         snap.pages.append(loc)
+    if problems:
+        more = f" ({len(problems)} cards)" if len(problems) > 1 else ""
+        raise DocsError("\n  ".join([f"model cards could not be read{more}:", *problems]))
     return snap
 
 

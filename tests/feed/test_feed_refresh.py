@@ -733,3 +733,19 @@ def test_docs_and_api_refresh_together(
     assert w2.status_at(date(2026, 11, 1), "us-east-1").state is State.LEGACY
     assert any(s.get("api") == "ListFoundationModels" for s in w2.sources)
     assert any(s.get("url", "").endswith("model-card-acme-writer-2.md") for s in w2.sources)
+
+
+def test_every_unreadable_card_is_named_in_one_error(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for f in (DOCS / "base").iterdir():
+        (pages / f.name).write_text(f.read_text())
+    for name in ("model-card-acme-writer-1.md", "model-card-acme-embed-3.md"):
+        text = (pages / name).read_text().replace("+ **Model lifecycle:**", "+ **State:**")
+        (pages / name).write_text(text)
+    with pytest.raises(DocsError) as err:
+        read_docs(str(pages))
+    lines = str(err.value).splitlines()
+    assert lines[0] == "model cards could not be read (2 cards):"
+    assert any("model-card-acme-writer-1.md" in ln and "no 'Model lifecycle' entry" in ln for ln in lines)
+    assert any("model-card-acme-embed-3.md" in ln for ln in lines)
