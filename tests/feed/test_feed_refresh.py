@@ -815,3 +815,31 @@ def test_pages_over_https_are_verified_and_read(tmp_path: Path) -> None:
             read_page(base, "missing.md", ssl.create_default_context(cafile=str(cert)))
     finally:
         server.shutdown()
+
+
+def test_max_feed_age_from_the_repository_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
+    )
+    config = tmp_path / "cfg.yaml"
+    config.write_text("max_feed_age: 5\n")
+    main(["scan", str(tmp_path), "--as-of", "2026-12-10", "-q", "--config", str(config), "--format", "json"])
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["feed"]["max_age_days"] == 5 and doc["feed"]["notices"][0]["level"] == "warning"
+    # The command line wins over the file.
+    main(
+        [
+            "scan",
+            str(tmp_path),
+            "--as-of",
+            "2026-12-10",
+            "-q",
+            "--config",
+            str(config),
+            "--max-feed-age",
+            "45",
+            "--format",
+            "json",
+        ]
+    )
+    assert json.loads(capsys.readouterr().out)["feed"]["notices"] == []
