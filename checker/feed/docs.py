@@ -497,9 +497,9 @@ def parse_model_card(text: str, page: str) -> ModelCard:
         lifecycle, access = "ACTIVE", "preview"
     if lifecycle not in ("ACTIVE", "LEGACY"):
         raise DocsError(f"{page}: unknown model lifecycle {details['model lifecycle']!r}")
-    provider = _provider_from_header(headings, name)
-    if provider is None:
-        raise DocsError(f"{page}: no 'Provider — Model' header line")
+    # Some card layouts have no "Provider — Model" line; the merge then keeps
+    # the provider the feed has (or the id's prefix for a new model).
+    provider = _provider_from_header(headings, name) or ""
     # The ids table sits under "Programmatic Access" on most cards and under
     # "Call the model" on some: find it by its columns, not its heading.
     tables = [

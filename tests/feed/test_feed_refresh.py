@@ -843,3 +843,19 @@ def test_max_feed_age_from_the_repository_config(tmp_path: Path, capsys: pytest.
         ]
     )
     assert json.loads(capsys.readouterr().out)["feed"]["notices"] == []
+
+
+def test_a_card_without_a_provider_line_keeps_the_feeds_provider() -> None:
+    import re
+
+    text = (DOCS / "base" / "model-card-acme-writer-2.md").read_text()
+    card = parse_model_card(re.sub(r"^## !\[Acme logo\].*$", "", text, flags=re.M), "c.md")
+    assert card.provider == "" and card.model_id == "acme.writer-v2"
+    from checker.feed.docs import DocsSnapshot
+
+    doc = copy.deepcopy(START)
+    doc["models"].append({"model_id": "acme.writer-v2", "provider": "Acme", "name": "W2", "source": SOURCE})
+    new = merge_docs(doc, DocsSnapshot(cards=[card], pages=["c.md"]), date(2026, 11, 1))
+    assert next(m for m in new["models"] if m["model_id"] == "acme.writer-v2")["provider"] == "Acme"
+    fresh = merge_docs(copy.deepcopy(START), DocsSnapshot(cards=[card], pages=["c.md"]), date(2026, 11, 1))
+    assert next(m for m in fresh["models"] if m["model_id"] == "acme.writer-v2")["provider"] == "acme"
