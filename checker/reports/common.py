@@ -96,6 +96,12 @@ def feed_notices(result: ScanResult) -> list[FeedNotice]:
     return out
 
 
+def replacement_sentence(f: Finding) -> str:
+    """The advice as a sentence to append to a message ("" when none applies)."""
+    text = replacement_text(f)
+    return f". {text[0].upper()}{text[1:]}" if text else ""
+
+
 def replacement_text(f: Finding) -> str | None:
     """The advice line for a finding, or None where a replacement does not
     apply (the model is not in the feed)."""

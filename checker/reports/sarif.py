@@ -17,7 +17,7 @@ from checker.reports.common import (
     feed_line,
     feed_notices,
     fingerprint,
-    replacement_text,
+    replacement_sentence,
     stale_status_note,
 )
 from checker.rules import ALL_RULES
@@ -50,9 +50,7 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
             region["startColumn"] = r.location.column
         physical["region"] = region
     text = f.message
-    advice = replacement_text(f)
-    if advice:
-        text += f". {advice[0].upper()}{advice[1:]}"
+    text += replacement_sentence(f)
     stale = stale_status_note(f.status)
     if stale:
         text += f". Note: {stale}"

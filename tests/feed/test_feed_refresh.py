@@ -859,3 +859,14 @@ def test_a_card_without_a_provider_line_keeps_the_feeds_provider() -> None:
     assert next(m for m in new["models"] if m["model_id"] == "acme.writer-v2")["provider"] == "Acme"
     fresh = merge_docs(copy.deepcopy(START), DocsSnapshot(cards=[card], pages=["c.md"]), date(2026, 11, 1))
     assert next(m for m in fresh["models"] if m["model_id"] == "acme.writer-v2")["provider"] == "acme"
+
+
+def test_max_feed_age_from_the_environment_and_a_repository_raise_is_listed(tmp_path: Path) -> None:
+    from checker.settings import Flags, resolve
+
+    assert resolve(Flags(), env={"BEDROCK_LIFECYCLE_MAX_FEED_AGE": "10"}).max_feed_age == 10
+    assert resolve(Flags(max_feed_age=3), env={"BEDROCK_LIFECYCLE_MAX_FEED_AGE": "10"}).max_feed_age == 3
+    (tmp_path / ".bedrock-lifecycle.yaml").write_text("max_feed_age: 400\n")
+    got = resolve(Flags(), [str(tmp_path)], env={})
+    # A repository that stretches the age warning weakens the policy: it is listed.
+    assert got.max_feed_age == 400 and any("max_feed_age: 400" in c for c in got.repository_changes)
