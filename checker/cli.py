@@ -130,6 +130,9 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
         "--parameters-file", action="append", default=[], metavar="FILE", help="CloudFormation parameters JSON file"
     )
     p.add_argument("--max-file-size", type=_positive_int, metavar="BYTES", help="skip larger files (default 5 MiB)")
+    p.add_argument(
+        "--max-plan-size", type=_positive_int, metavar="BYTES", help="refuse larger plans and states (default 128 MiB)"
+    )
     p.add_argument("--skip-path", action="append", default=[], metavar="GLOB", help="do not scan matching paths")
     p.add_argument("--jobs", "-j", type=_positive_int, default=0, help="worker processes (default: all cores)")
     p.add_argument("--no-prefilter", action="store_true", help="parse every file, even those that cannot matter")
@@ -164,6 +167,7 @@ def settings_for(args: argparse.Namespace) -> Resolved:
             max_feed_age=getattr(args, "max_feed_age", None),
             fail_on=getattr(args, "fail_on", None),
             max_file_size=getattr(args, "max_file_size", None),
+            max_plan_size=getattr(args, "max_plan_size", None),
             baseline=getattr(args, "baseline", None),
             skip_paths=tuple(getattr(args, "skip_path", None) or ()),
             config=getattr(args, "config", None),
@@ -262,6 +266,7 @@ def _scan_settings(args: argparse.Namespace) -> Any:
     ctx = rule_context(args)
     options = ScanOptions(
         max_file_bytes=s.max_file_bytes,
+        max_plan_bytes=s.max_plan_bytes,
         tf_vars=tuple(args.var),
         tf_var_files=tuple(args.var_file),
         cfn_parameters=tuple(args.parameter),
@@ -332,12 +337,22 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    """`plan` and `state`: each file named must be one, whatever its name
+    (it is then read by content); directories are scanned as by `scan`."""
     from checker.pipeline import scan
-    from checker.sources.plan_source import is_plan_json
+    from checker.sources.terraform_plan.recognise import sniff_file
 
+    want_state = args.command == "state"
     for p in args.paths:
-        if os.path.isfile(p) and not is_plan_json(p):
-            raise UsageError(f"{p}: not a Terraform plan in JSON form (run `terraform show -json tfplan > {p}`)")
+        kind = sniff_file(p) if os.path.isfile(p) else None
+        if not os.path.isfile(p) or (kind is not None and kind.is_state == want_state):
+            continue
+        if kind is not None:
+            other = "plan" if want_state else "state"
+            use = f"use `bedrock-lifecycle {other} {p}`"
+            raise UsageError(f"{p}: a Terraform {kind.value}, not a {args.command}: {use}")
+        how = "`terraform show -json`, or name terraform.tfstate" if want_state else "`terraform show -json tfplan`"
+        raise UsageError(f"{p}: not a Terraform {args.command} in JSON form (write one with {how})")
     result = scan(args.paths, _scan_settings(args), on_progress=_progress(args))
     return emit(args, result)
 
@@ -467,6 +482,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plan", help="review `terraform show -json` plan files")
     p.add_argument("paths", nargs="+", metavar="PLAN_JSON")
+    add_common_options(p)
+    add_scan_options(p)
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("state", help="audit what is deployed: `terraform show -json` of a state, or terraform.tfstate")
+    p.add_argument("paths", nargs="+", metavar="STATE")
     add_common_options(p)
     add_scan_options(p)
     p.set_defaults(func=cmd_plan)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.model import Severity
-from checker.util.textio import DEFAULT_MAX_FILE_BYTES
+from checker.util.textio import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PLAN_BYTES
 
 #: The defaults, in one place.
 DEFAULT_EOL_WINDOW = 90
@@ -29,6 +29,7 @@ DEFAULT_EOL_WINDOW = 90
 DEFAULT_MAX_FEED_AGE = 45
 DEFAULT_FAIL_ON = Severity.ERROR
 DEFAULT_MAX_FILE = DEFAULT_MAX_FILE_BYTES
+DEFAULT_MAX_PLAN = DEFAULT_MAX_PLAN_BYTES
 
 ENV_PREFIX = "BEDROCK_LIFECYCLE_"
 #: Environment variables read here (the cache and checkov locations are read
@@ -51,6 +52,7 @@ class Flags:
     max_feed_age: int | None = None
     fail_on: str | None = None
     max_file_size: int | None = None
+    max_plan_size: int | None = None
     baseline: str | None = None
     skip_paths: tuple[str, ...] = ()
     config: str | None = None
@@ -72,6 +74,8 @@ class Resolved:
     skip_paths: tuple[str, ...]
     disabled_rules: frozenset[str]
     severities: Mapping[str, Severity]
+    #: Largest Terraform plan or state read (`--max-plan-size`).
+    max_plan_bytes: int = DEFAULT_MAX_PLAN_BYTES
     #: The configuration file read, if any.
     config_path: str | None = None
     #: One line per setting the repository's configuration changed that
@@ -164,6 +168,7 @@ def resolve(
     max_feed_age = pick(flags.max_feed_age, _env_int(env, ENV_MAX_FEED_AGE), "max_feed_age", DEFAULT_MAX_FEED_AGE)
     fail_on = pick(flags.fail_on, _env_severity(env, ENV_FAIL_ON), "fail_on", DEFAULT_FAIL_ON.value)
     max_file = pick(flags.max_file_size, None, "max_file_size", DEFAULT_MAX_FILE)
+    max_plan = pick(flags.max_plan_size, None, "max_plan_size", DEFAULT_MAX_PLAN)
     baseline = pick(flags.baseline, None, "baseline", None)
     as_of = flags.as_of or _env_date(env, ENV_AS_OF) or today or date.today()
     skip_from_config = tuple(values.get("skip_paths", ()))
@@ -182,6 +187,7 @@ def resolve(
         eol_window=int(eol_window),
         fail_on=Severity(fail_on),
         max_file_bytes=int(max_file),
+        max_plan_bytes=int(max_plan),
         baseline=baseline,
         skip_paths=(*skip_from_config, *flags.skip_paths),
         disabled_rules=disabled,

@@ -50,8 +50,12 @@ def _claimants(name: str, sources: Sequence[Source]) -> list[Source]:
     return [src for _, _, src in hits]
 
 
-def claim(files: Sequence[str], probes: Mapping[str, Probe]) -> dict[str, list[str]]:
-    """Source name -> the files it claims, in walk order."""
+def claim(
+    files: Sequence[str], probes: Mapping[str, Probe], named: frozenset[str] = frozenset()
+) -> dict[str, list[str]]:
+    """Source name -> the files it claims, in walk order.  A file the user
+    named (`named`: real paths) that no suffix claims is offered to the
+    sources that read such files by content (`claims_named`)."""
     from checker.sources.registry import sources
 
     registered = sources()
@@ -74,6 +78,13 @@ def claim(files: Sequence[str], probes: Mapping[str, Probe]) -> dict[str, list[s
             if src.probe(f, probes.get(f, NOTHING)):
                 claimed[src.name].append(f)
                 break
+        else:
+            if named and os.path.realpath(f) in named:
+                for src in others:
+                    reads = getattr(src, "claims_named", None)  # optional: see plan_source
+                    if reads is not None and reads(f):
+                        claimed[src.name].append(f)
+                        break
     return claimed
 
 
@@ -86,7 +97,7 @@ def plan_parts(
     one slow step of planning)."""
     from checker.sources.registry import sources
 
-    claimed = claim(files, probes)
+    claimed = claim(files, probes, frozenset(r for r in options.roots if os.path.isfile(r)))
     early = [u for s in sources() if s.early for u in s.units(claimed[s.name], options, probes)]
     late = {s.name: claimed[s.name] for s in sources() if not s.early}
     return early, late

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from checker.util.textio import DEFAULT_MAX_FILE_BYTES
+from checker.util.textio import DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_PLAN_BYTES
 
 if TYPE_CHECKING:
     from checker.model import SourceResult
@@ -26,6 +26,8 @@ class ScanOptions:
 
     #: Files larger than this are reported and not read.
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    #: Terraform plans and states larger than this are reported and not read.
+    max_plan_bytes: int = DEFAULT_MAX_PLAN_BYTES
     #: `--var NAME=VALUE`, in the order given (Terraform: the last wins).
     tf_vars: tuple[tuple[str, str], ...] = ()
     #: `--var-file`, applied after the root module's own tfvars.

@@ -1,6 +1,7 @@
 """The Terraform plan source as the registry sees it.  The reading itself is
 `checker.sources.terraform_plan`; this module only says which files are
-plans (the first pass recognised them by their keys) and that each is a unit."""
+plans or states (the first pass recognised them by their content, see
+`checker.sources.terraform_plan.recognise`) and that each is a unit."""
 
 from __future__ import annotations
 
@@ -8,29 +9,33 @@ from collections.abc import Mapping, Sequence
 
 from checker.model import SourceResult
 from checker.sources.base import ScanOptions, Unit
-from checker.sources.prefilter import PLAN_HEAD, Probe, looks_like_plan
+from checker.sources.prefilter import Probe
 
 
 def is_plan_json(path: str) -> bool:
-    """A plan is a JSON object with `format_version` and plan-only keys; read
-    only the head, as plans can be large."""
-    try:
-        with open(path, "rb") as fh:
-            return looks_like_plan(fh.read(PLAN_HEAD))
-    except OSError:
-        return False
+    """A plan or state, by its content, whatever the file is named."""
+    from checker.sources.terraform_plan.recognise import sniff_file
+
+    return sniff_file(path) is not None
 
 
 class TerraformPlanSource:
-    """`terraform show -json` output: one unit per plan file."""
+    """`terraform show -json` output of plans and states, and state files
+    (`terraform.tfstate`): one unit per file."""
 
     name = "terraform_plan"
-    suffixes = (".json",)
+    suffixes = (".json", ".tfstate")
     early = True
     owns_directory = False
 
     def probe(self, path: str, probe: Probe) -> bool:
         return probe.plan
+
+    def claims_named(self, path: str) -> bool:
+        """A file the user named whatever its suffix (`tfplan.out`,
+        `plan.json.txt`, `TFPLAN.JSON`), read by content: the first pass
+        looks only at the suffixes it knows."""
+        return is_plan_json(path)
 
     def units(self, files: Sequence[str], options: ScanOptions, probes: Mapping[str, Probe]) -> list[Unit]:
         return [Unit(self.name, f, (f,)) for f in files]

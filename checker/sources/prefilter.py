@@ -46,8 +46,7 @@ _TOKENS = (
     b"zai.",
 )
 
-#: Bytes read to recognise a plan or a cloud assembly manifest by its keys.
-PLAN_HEAD = 4096
+#: Bytes read to recognise a cloud assembly manifest by its keys.
 MANIFEST_HEAD = 65536
 
 _NESTED_STACK = b"AWS::CloudFormation::Stack"
@@ -88,11 +87,12 @@ def template_may_matter(data: bytes | str, parameters_given: bool = False) -> bo
     return parameters_given or may_hold_models(raw)
 
 
-def looks_like_plan(head: bytes) -> bool:
-    """A plan (or state) is a JSON object with `format_version` and plan-only keys."""
-    return b'"format_version"' in head and any(
-        k in head for k in (b'"terraform_version"', b'"resource_changes"', b'"planned_values"', b'"prior_state"')
-    )
+def looks_like_plan(data: bytes) -> bool:
+    """A plan or state, by the keys anywhere in `data` (in whatever encoding
+    it is); see `checker.sources.terraform_plan.recognise`."""
+    from checker.sources.terraform_plan.recognise import sniff_bytes
+
+    return sniff_bytes(data) is not None
 
 
 def looks_like_assembly_manifest(head: bytes) -> bool:
@@ -156,7 +156,7 @@ NOTHING = Probe(matters=False, suppresses=False)
 
 
 def wants_probe(path: str) -> bool:
-    return path.endswith(_TERRAFORM) or path.endswith(_TEMPLATE)
+    return path.endswith(_TERRAFORM) or path.endswith(_TEMPLATE) or path.endswith(".tfstate")
 
 
 #: First read of every file: most IaC files are smaller, so one read
@@ -206,7 +206,7 @@ def _judge(path: str, data: bytes, oversized: bool, names_models: bool, paramete
             return NOTHING  # most files of a large tree
         return Probe(undecidable or names_models, modules, suppresses=suppresses)
     name = os.path.basename(path)
-    plan = name.endswith(".json") and looks_like_plan(data[:PLAN_HEAD])
+    plan = name.endswith((".json", ".tfstate")) and _plan_or_state(path, data, oversized)
     assembly = name == "manifest.json" and looks_like_assembly_manifest(data[:MANIFEST_HEAD])
     nests = _NESTED_STACK in data
     hosts = nests or any(t in data for t in _template_hosts())
@@ -217,6 +217,17 @@ def _judge(path: str, data: bytes, oversized: bool, names_models: bool, paramete
         nests=nests,
         suppresses=suppresses,
     )
+
+
+def _plan_or_state(path: str, data: bytes, oversized: bool) -> bool:
+    """Plans and states by content: in the bytes read, or, for a file over
+    the size limit (a plan of a large estate), in as much more of it as it
+    takes to find the keys."""
+    from checker.sources.terraform_plan.recognise import sniff_bytes, sniff_file
+
+    if not oversized:
+        return sniff_bytes(data) is not None
+    return sniff_file(path, data) is not None
 
 
 def probe_file(path: str, max_bytes: int, parameters_given: bool = False) -> Probe:

@@ -13,6 +13,10 @@ from pathlib import Path
 #: skipped: generated files that size hold no hand-written model ids, and
 #: parsing them would dominate the scan.
 DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
+#: Default largest Terraform plan or state read.  Those are generated, but
+#: they are what is reviewed, and a large estate's plan is tens of megabytes;
+#: reading one costs about ten times its size in memory.
+DEFAULT_MAX_PLAN_BYTES = 128 * 1024 * 1024
 
 
 class FileReadError(Exception):

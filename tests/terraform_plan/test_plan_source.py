@@ -171,11 +171,16 @@ def test_unknown_at_apply_falls_back_to_configuration(tmp_path: Path) -> None:
     doc = plan([agent, pt], configuration=config, variables={"agent_model": {"value": "anthropic.claude-v2"}})
     refs, _ = run(tmp_path, doc)
     got = {r.resource: r for r in refs}
+    # The plan lists what `foundation_model` references, not the expression
+    # (`var.model`, `"${var.model}:1"` and `lower(var.model)` all read the
+    # same), and no configuration is beside it: nothing is guessed.
     a = got["module.agents.aws_bedrockagent_agent.a"]
-    assert (a.raw, a.resolved, a.expression) == ("anthropic.claude-v2", True, "var.model")
-    assert "only at apply" in (a.note or "")
+    assert (a.raw, a.resolved, a.note) == ("var.model", False, "known only at apply (depends on var.model)")
     t = got[f"{PT}.tuned"]
-    assert (t.resolved, t.raw, t.note) == (False, "aws_bedrock_custom_model.c.custom_model_arn", "known only at apply")
+    assert (t.resolved, t.raw) == (False, "aws_bedrock_custom_model.c.custom_model_arn")
+    assert t.note == (
+        "known only at apply (depends on aws_bedrock_custom_model.c.custom_model_arn, aws_bedrock_custom_model.c)"
+    )
 
 
 def test_indirect_references_in_plans(tmp_path: Path) -> None:
@@ -291,14 +296,15 @@ def test_sample_plan() -> None:
     assert fired[f"{PT}.peak"] == {"CKV_BEDROCK_2", "CKV_BEDROCK_3"}
     assert fired[f"{PT}.existing"] == {"CKV_BEDROCK_3"}
     assert fired["aws_sfn_state_machine.nightly_summary"] == {"CKV_BEDROCK_1"}
-    assert fired["module.agents.aws_bedrockagent_agent.escalation"] == {
-        "CKV_BEDROCK_3",
-        "CKV_BEDROCK_4",
-        "CKV_BEDROCK_5",
-    }
+    # `foundation_model = var.escalation_model`, known only at apply, and
+    # the plan's configuration is not beside it (see test_plan_semantics).
+    assert "module.agents.aws_bedrockagent_agent.escalation" not in fired
     assert "aws_bedrockagent_agent.legacy_helper" not in fired  # being deleted
     assert "aws_bedrockagent_knowledge_base.manuals" not in fired  # replaced onto an Active model
     assert fired['aws_bedrockagent_prompt.triage["experiment"]'] == {"CKV_BEDROCK_6"}
     unresolved = [a.reference.resource for a in result.references if not a.reference.resolved]
-    assert unresolved == [f"{PT}.tuned"]
-    assert {a.reference.effective_region for a in result.references} == {"us-east-1"}
+    assert unresolved == [f"{PT}.tuned", "module.agents.aws_bedrockagent_agent.escalation"]
+    # The provider's `region = var.region` is not evaluated without its
+    # configuration; model ARNs carry their region.
+    regions = {a.reference.resource: a.reference.effective_region for a in result.references}
+    assert regions[f"{PT}.peak"] == "us-east-1" and regions["aws_sfn_state_machine.nightly_summary"] is None
