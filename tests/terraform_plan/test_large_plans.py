@@ -7,6 +7,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from checker import cli
 from checker.sources import ScanOptions, Unit
 from checker.sources.terraform_plan import scan_unit
 from checker.util.textio import DEFAULT_MAX_PLAN_BYTES
@@ -61,3 +64,18 @@ def test_limit_is_reported_with_how_to_raise_it(tmp_path: Path) -> None:
     res = scan_unit(Unit("terraform_plan", str(p), (str(p),)), ScanOptions(max_plan_bytes=100_000))
     [error] = res.errors
     assert "over the 100,000-byte limit for plans and states (raise it with --max-plan-size BYTES" in error.message
+
+
+def test_limit_is_raised_on_the_command_line_and_in_the_configuration(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    p = tmp_path / "plan.json"
+    p.write_text(render(make_plan(200_000), "terraform"))
+    assert cli.main(["plan", str(p), "--max-plan-size", "100000", "-q"]) == 2
+    assert "100,000-byte limit for plans and states" in capsys.readouterr().out
+    config = tmp_path / "settings.yaml"
+    config.write_text("max_plan_size: 100000\n")
+    assert cli.main(["plan", str(p), "--config", str(config), "-q"]) == 2
+    assert (
+        cli.main(["plan", str(p), "--config", str(config), "--max-plan-size", "10000000", "-q"]) == 1
+    )  # read: findings

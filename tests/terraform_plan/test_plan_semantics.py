@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from tfjson import PT, SONNET45, go_json
+from tfjson import PT, REAL, SONNET45, as_bedrock, go_json, real, real_doc
 
 from checker.feed import load_bundled_feed
 from checker.model import Action, Reference
@@ -323,3 +323,27 @@ def test_the_configuration_is_looked_for_above_the_plan(tmp_path: Path) -> None:
     result = scan(["."], ScanSettings(as_of=AS_OF, feed=load_bundled_feed()))
     planned = [a.reference for a in result.references if a.reference.framework == "terraform_plan"]
     assert {r.model_id for r in planned} == {SONNET45, "anthropic.claude-v2"}
+
+
+def test_fallback_agrees_with_what_terraform_applied(tmp_path: Path) -> None:
+    """Terraform itself is the oracle: in the real plan `late`'s ARN is
+    unknown (its region is another resource's output); evaluated from the
+    configuration beside the plan it names the model the applied state holds."""
+    (tmp_path / "modules/capacity").mkdir(parents=True)
+    (tmp_path / "main.tf").write_text(as_bedrock((REAL / "main.tf.txt").read_text()))
+    (tmp_path / "modules/capacity/main.tf").write_text(as_bedrock((REAL / "capacity.tf.txt").read_text()))
+    (tmp_path / "tfplan.json").write_text(real("plan.json"))
+    res = scan_unit(
+        Unit("terraform_plan", str(tmp_path / "tfplan.json"), (str(tmp_path / "tfplan.json"),)),
+        ScanOptions(roots=(str(tmp_path),)),
+    )
+    late = next(r for r in res.references if r.resource == f"{PT}.late")
+    assert late.resolved and late.note is not None and "main.tf:13" in late.note
+    applied = next(
+        r["values"]["model_arn"]
+        for r in real_doc("state.json")["values"]["root_module"]["resources"]
+        if r["address"] == f"{PT}.late"
+    )
+    assert late.raw == f"arn:aws:bedrock:${{{PT}.region.output}}::foundation-model/{SONNET45}"
+    assert applied == f"arn:aws:bedrock:us-west-2::foundation-model/{SONNET45}"
+    assert late.model_id == applied.rsplit("/", 1)[1]

@@ -59,6 +59,7 @@ def as_bedrock(text: str, rtype: str = PT, attribute: str = "model_arn") -> str:
         text.replace('"terraform_data"', f'"{rtype}"')
         .replace("terraform_data.", f"{rtype}.")
         .replace('"input"', f'"{attribute}"')
+        .replace("  input ", f"  {attribute} ")  # the configuration: `input = ...`
     )
 
 
