@@ -347,3 +347,26 @@ def test_fallback_agrees_with_what_terraform_applied(tmp_path: Path) -> None:
     assert late.raw == f"arn:aws:bedrock:${{{PT}.region.output}}::foundation-model/{SONNET45}"
     assert applied == f"arn:aws:bedrock:us-west-2::foundation-model/{SONNET45}"
     assert late.model_id == applied.rsplit("/", 1)[1]
+
+
+def test_data_sources_read_while_planning_come_from_prior_state(tmp_path: Path) -> None:
+    doc = unknown_plan()
+    region = {
+        "address": "data.aws_region.current",
+        "mode": "data",
+        "type": "aws_region",
+        "name": "current",
+        "provider_name": "registry.terraform.io/hashicorp/aws",
+        "schema_version": 0,
+        "values": {"description": "US West (Oregon)", "endpoint": "ec2.us-west-2.amazonaws.com", "name": "us-west-2"},
+        "sensitive_values": {},
+    }
+    doc["prior_state"] = {
+        "format_version": "1.0",
+        "terraform_version": "1.11.4",
+        "values": {"root_module": {"resources": [region]}},
+    }
+    refs = {r.resource: r for r in read(configuration_dir(tmp_path) / "tfplan.json", doc)}
+    pt = refs[f"{PT}.peak"]
+    assert pt.raw == f"arn:aws:bedrock:us-west-2::foundation-model/{SONNET45}"
+    assert pt.effective_region == "us-west-2"

@@ -154,8 +154,18 @@ class Reader:
                 self._config_roots(),
                 self.options.max_file_bytes,
                 self.errors,
+                self._data_values(),
             )
         return self._source
+
+    def _data_values(self) -> dict[str, Any]:
+        """Data sources Terraform read while planning: `prior_state` holds
+        them with their values (those read only at apply are not there)."""
+        out: dict[str, Any] = {}
+        for _, res in _state_resources(self.doc.get("prior_state")):
+            if res.get("mode") == "data" and isinstance(res.get("address"), str):
+                out[res["address"]] = res.get("values")
+        return out
 
     def _config_roots(self) -> tuple[str, ...]:
         """Where configuration may be read: the scanned trees, and the
@@ -285,35 +295,22 @@ class Reader:
 
     # --- states ---------------------------------------------------------------
     def shown_state_instances(self) -> Iterator[Seen]:
-        values = self.doc.get("values")
-        root = values.get("root_module") if isinstance(values, dict) else None
-        stack = [root] if isinstance(root, dict) else []
-        modules = 0
-        while stack:
-            module = stack.pop(0)
-            modules += 1
-            for res in module.get("resources") or []:
-                if not isinstance(res, dict):
-                    continue
-                address, rtype = res.get("address"), res.get("type")
-                if not isinstance(address, str) or not isinstance(rtype, str) or not _specs(res.get("mode"), rtype):
-                    continue
-                deposed = res.get("deposed_key")
-                yield Seen(
-                    address=address,
-                    mode=str(res.get("mode")),
-                    rtype=rtype,
-                    name=str(res.get("name")),
-                    module_address=str(module.get("address") or ""),
-                    index=res.get("index"),
-                    values=res.get("values"),
-                    action=Action.NO_OP,
-                    line=self.pdoc.key_line(res, "address"),
-                    note=_state_note(deposed),
-                )
-            children = module.get("child_modules")
-            if isinstance(children, list):
-                stack.extend(c for c in children if isinstance(c, dict))
+        for module, res in _state_resources(self.doc):
+            address, rtype = res.get("address"), res.get("type")
+            if not isinstance(address, str) or not isinstance(rtype, str) or not _specs(res.get("mode"), rtype):
+                continue
+            yield Seen(
+                address=address,
+                mode=str(res.get("mode")),
+                rtype=rtype,
+                name=str(res.get("name")),
+                module_address=str(module.get("address") or ""),
+                index=res.get("index"),
+                values=res.get("values"),
+                action=Action.NO_OP,
+                line=self.pdoc.key_line(res, "address"),
+                note=_state_note(res.get("deposed_key")),
+            )
 
     def raw_state_instances(self) -> Iterator[Seen]:
         resources = self.doc.get("resources")
@@ -440,6 +437,22 @@ class Reader:
         if not emitted and spec.mode == "model":
             first = refs[0] if isinstance(refs, list) and refs and isinstance(refs[0], str) else None
             yield ref(first or f"{seen.address}.{spec.dotted}", spec.dotted, False, unknown_note, depends or None)
+
+
+def _state_resources(state: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any]]]:
+    """(module, resource) for every resource of a shown state (`values.
+    root_module` and its `child_modules`, however deep)."""
+    values = state.get("values") if isinstance(state, dict) else None
+    root = values.get("root_module") if isinstance(values, dict) else None
+    stack = [root] if isinstance(root, dict) else []
+    while stack:
+        module = stack.pop()
+        for res in module.get("resources") or []:
+            if isinstance(res, dict):
+                yield module, res
+        children = module.get("child_modules")
+        if isinstance(children, list):
+            stack.extend(c for c in children if isinstance(c, dict))
 
 
 def _index_suffix(key: Any) -> str:

@@ -141,6 +141,7 @@ class ConfigSource:
         roots: tuple[str, ...],
         max_bytes: int,
         errors: list[ScanError],
+        data_values: dict[str, Any] | None = None,
     ) -> None:
         self.plan_path = plan_path
         self.config = config
@@ -149,6 +150,8 @@ class ConfigSource:
         self.max_bytes = max_bytes
         self.errors = errors
         self.budget = Budget()
+        #: Values of data sources Terraform read while planning, by address.
+        self.data_values = data_values or {}
         self._dirs: dict[str, ModuleDir | None] = {}
         self._root: str | bool | None = False  # False: not looked for yet
 
@@ -252,13 +255,23 @@ class ConfigSource:
         scope = Scope(
             variables=variable,
             local=local,
-            data=lambda t, n, a: Unknown(f"data.{t}.{n}.{a}"),
+            data=lambda t, n, a: self._data(module_path, t, n, a),
             module_output=lambda m, o: Unknown(f"module.{m}.{o}"),
             each=each,
             count_index=count_index,
             budget=self.budget,
         )
         return scope
+
+    def _data(self, module_path: tuple[str, ...], dtype: str, dname: str, attr: str) -> Any:
+        """A data source attribute as Terraform read it while planning (in
+        the plan's `prior_state`); unknown when it is read only at apply, or
+        in a module with instances (whose keys are not told apart here)."""
+        prefix = "".join(f"module.{m}." for m in module_path)
+        values = self.data_values.get(f"{prefix}data.{dtype}.{dname}")
+        if isinstance(values, dict) and values.get(attr) is not None:
+            return values[attr]
+        return Unknown(f"data.{dtype}.{dname}.{attr}")
 
     def _variable(self, module_path: tuple[str, ...], name: str) -> Any:
         if not module_path:
