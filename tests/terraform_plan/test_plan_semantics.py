@@ -370,3 +370,23 @@ def test_data_sources_read_while_planning_come_from_prior_state(tmp_path: Path) 
     pt = refs[f"{PT}.peak"]
     assert pt.raw == f"arn:aws:bedrock:us-west-2::foundation-model/{SONNET45}"
     assert pt.effective_region == "us-west-2"
+
+
+def test_provider_region_from_a_variable_is_evaluated_from_the_configuration(tmp_path: Path) -> None:
+    providers = (
+        'provider "aws" {\n  region = var.region\n}\n\nprovider "aws" {\n  alias  = "west"\n  region = "us-west-2"\n}\n'
+    )
+    main = MAIN_TF + '\nvariable "region" {\n  type = string\n}\n\n' + providers
+    doc = unknown_plan()
+    doc["variables"]["region"] = {"value": "eu-central-1"}
+    aws = {"name": "aws", "full_name": "registry.terraform.io/hashicorp/aws"}
+    doc["configuration"]["provider_config"] = {
+        "aws": {**aws, "expressions": {"region": {"references": ["var.region"]}}},
+        "aws.west": {**aws, "alias": "west", "expressions": {"region": {"constant_value": "us-west-2"}}},
+    }
+    refs = {r.resource: r for r in read(configuration_dir(tmp_path, main) / "tfplan.json", doc)}
+    assert refs[f"module.agents.{AGENT}.helper"].effective_region == "eu-central-1"
+    # without the configuration the provider's region is not known, and is not guessed from var.region
+    (tmp_path / "main.tf").unlink()
+    refs = {r.resource: r for r in read(tmp_path / "tfplan.json", doc)}
+    assert refs[f"module.agents.{AGENT}.helper"].effective_region is None

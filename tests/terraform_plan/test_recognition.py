@@ -18,7 +18,7 @@ from checker.model import Reference
 from checker.pipeline import ScanSettings, scan
 from checker.sources import ScanOptions, Unit, discover
 from checker.sources.terraform_plan import scan_unit
-from checker.sources.terraform_plan.recognise import Kind, classify, sniff_bytes
+from checker.sources.terraform_plan.recognise import Kind, classify, sniff_bytes, sniff_file
 
 AS_OF = date(2026, 11, 24)
 PLAN_ADDRESSES = {
@@ -179,3 +179,30 @@ def test_a_named_file_that_only_mentions_the_keys_is_refused_with_its_keys(tmp_p
     assert [(e.file, e.message) for e in result.errors] == [
         (p.name, "not a Terraform plan or state (top-level keys: example)")
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16le BOM (PowerShell >)", "utf-16le"])
+def test_keys_found_after_the_first_read_of_a_large_file(tmp_path: Path, encoding: str) -> None:
+    """A sorted plan whose `format_version` comes after megabytes of
+    configuration, over the probe's size limit: found by reading on."""
+    doc = real_doc("plan.json")
+    big = {f"r{i}": {"references": [f"var.v{i}"]} for i in range(25_000)}
+    doc["configuration"]["root_module"]["resources"][0]["expressions"].update(big)
+    text = json.dumps(doc, sort_keys=True, indent=2)
+    assert text.index('"format_version"') > 1024 * 1024
+    p = tmp_path / "plan.json"
+    p.write_bytes(encode(text, encoding))
+    assert sniff_file(str(p)) is Kind.PLAN
+    units = discover([str(tmp_path)], ScanOptions(max_file_bytes=1_000_000)).units
+    assert [u.source for u in units] == ["terraform_plan"]
+
+
+def test_a_large_json_file_of_another_kind_is_read_no_further_than_its_first_key(tmp_path: Path) -> None:
+    p = tmp_path / "data.json"
+    p.write_text(json.dumps({"items": [{"format_version": "x"}] * 10, "rows": list(range(1_000_000))}))
+    assert p.stat().st_size > 2 * 1024 * 1024
+    assert sniff_file(str(p)) is None
+    # the same keys under a top-level key a plan has are read on (and then judged exactly by the reader)
+    q = tmp_path / "odd.json"
+    q.write_text(json.dumps({"variables": list(range(1_000_000)), "format_version": "1.2", "resource_changes": []}))
+    assert sniff_file(str(q)) is Kind.PLAN

@@ -19,7 +19,7 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.catalog import AttributeSpec, specs_for, walk_path
 from checker.model import Action, Location, Reference, ScanError, SourceResult
@@ -30,6 +30,9 @@ from checker.sources.terraform_plan import positions
 from checker.sources.terraform_plan.recognise import Kind, classify, decode_json
 from checker.sources.values import Unknown, candidates
 from checker.util.textio import FileReadError
+
+if TYPE_CHECKING:
+    from checker.sources.terraform_plan.configuration import ConfigSource
 
 #: Major versions of the plan and shown-state JSON format this source reads:
 #: 0.x (Terraform 0.12 to 0.15) and 1.x (Terraform 1.x, OpenTofu).
@@ -112,7 +115,6 @@ class Seen:
     line: int
     after_unknown: Any = None
     note: str | None = None
-    region: str | None = None
 
 
 class Reader:
@@ -136,12 +138,12 @@ class Reader:
         self.config: dict[str, Any] = config if isinstance(config, dict) else {}
         root = self.config.get("root_module")
         self.root_config: dict[str, Any] = root if isinstance(root, dict) else {}
-        self._source: Any = None
+        self._source: ConfigSource | None = None
         self._provider_regions: dict[str, str | None] = {}
 
     # --- the configuration ----------------------------------------------------
     @property
-    def source(self) -> Any:
+    def source(self) -> ConfigSource:
         """The configuration beside the plan (loaded on first use: most plans
         know every model value and never need it)."""
         if self._source is None:
@@ -153,7 +155,6 @@ class Reader:
                 self.variables,
                 self._config_roots(),
                 self.options.max_file_bytes,
-                self.errors,
                 self._data_values(),
             )
         return self._source
@@ -208,34 +209,16 @@ class Reader:
                 if "constant_value" in expr:
                     region = _region(expr["constant_value"])
                 elif not p.get("module_address"):
-                    region = self._evaluated_provider_region(p, expr)
+                    region = _region(self.source.provider_value(p.get("alias"), "region", expr))
         self._provider_regions[key] = region
         return region
-
-    def _evaluated_provider_region(self, provider: dict[str, Any], expr: dict[str, Any]) -> str | None:
-        from checker.sources.terraform_plan.configuration import matches
-
-        root = self.source.root_dir()
-        mdir = self.source._load(root) if root else None
-        scope = self.source._scope((), None, None) if mdir else None
-        if mdir is None or scope is None:
-            return None
-        from checker.sources.terraform.evaluate import Evaluator
-
-        alias = provider.get("alias")
-        for _, b in mdir.blocks("provider", "aws"):
-            attrs = b.attributes()
-            got_alias = Evaluator(scope).eval(attrs["alias"].expr) if "alias" in attrs else None
-            if got_alias == alias and "region" in attrs and matches(attrs["region"].expr, expr):
-                return _region(Evaluator(scope).eval(attrs["region"].expr))
-        return None
 
     def region_of(self, seen: Seen) -> str | None:
         own = _own_region(seen.values)
         if own is not None:
             return own
         if self.kind is not Kind.PLAN:
-            return seen.region
+            return None  # a state holds no provider configuration
         res = self._config_resource(seen)
         key = res.get("provider_config_key") if res else None
         if isinstance(key, str):
@@ -416,11 +399,11 @@ class Reader:
         if plan_expr is not None and "constant_value" in plan_expr:
             evaluated.append((plan_expr["constant_value"], None, "value from the configuration", ()))
         elif plan_expr is not None:
-            for v, text, line, file in self.source.evaluate(
+            for v, source_text, line, file in self.source.evaluate(
                 _module_path(seen.module_address), seen.mode, seen.rtype, seen.name, spec.path, plan_expr, seen.index
             ):
                 how = f"value from the configuration {display_path(file)}:{line}, evaluated with the plan's inputs"
-                evaluated.append((v, text, how, (Location(display_path(file), line),)))
+                evaluated.append((v, source_text, how, (Location(display_path(file), line),)))
         unknown_note = "known only at apply" + (f" (depends on {depends})" if depends else "")
         emitted = False
         for value, text, how, via in evaluated:

@@ -25,7 +25,6 @@ import os
 from collections.abc import Iterator
 from typing import Any
 
-from checker.model import ScanError
 from checker.sources.terraform.evaluate import Budget, Evaluator, Scope
 from checker.sources.terraform.hclast import (
     Block,
@@ -140,7 +139,6 @@ class ConfigSource:
         variables: dict[str, Any],
         roots: tuple[str, ...],
         max_bytes: int,
-        errors: list[ScanError],
         data_values: dict[str, Any] | None = None,
     ) -> None:
         self.plan_path = plan_path
@@ -148,7 +146,6 @@ class ConfigSource:
         self.variables = variables
         self.roots = roots
         self.max_bytes = max_bytes
-        self.errors = errors
         self.budget = Budget()
         #: Values of data sources Terraform read while planning, by address.
         self.data_values = data_values or {}
@@ -305,6 +302,21 @@ class ConfigSource:
         if isinstance(var, dict) and "default" in var:
             return var["default"]
         return Unknown(f"var.{name}")
+
+    def provider_value(self, alias: Any, name: str, plan_expr: dict[str, Any]) -> Any:
+        """An argument of a root-module `provider "aws"` block (the one with
+        this alias), where it is the expression the plan describes."""
+        root = self.root_dir()
+        mdir = self._load(root) if root else None
+        scope = self._scope((), None, None) if mdir else None
+        if mdir is None or scope is None:
+            return None
+        for _, b in mdir.blocks("provider", "aws"):
+            attrs = b.attributes()
+            got_alias = Evaluator(scope).eval(attrs["alias"].expr) if "alias" in attrs else None
+            if got_alias == alias and name in attrs and matches(attrs[name].expr, plan_expr):
+                return Evaluator(scope).eval(attrs[name].expr)
+        return None
 
     def evaluate(
         self,

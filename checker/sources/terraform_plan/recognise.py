@@ -112,8 +112,49 @@ def decode_json(data: bytes) -> str:
     return text
 
 
-def _has_key(text: str, key: str) -> bool:
-    return f'"{key}"' in text
+#: The keys `sniff` looks for.
+_SNIFF_KEYS = ("format_version", *PLAN_KEYS[:-1], "root_module", *RAW_STATE_KEYS, "version")
+#: Every key the top level of a plan, shown state or raw state has: the first
+#: key of one, in Terraform's order or sorted, is among these.
+TOP_LEVEL_KEYS = frozenset(
+    {
+        *PLAN_KEYS,
+        *RAW_STATE_KEYS,
+        "format_version",
+        "applyable",
+        "checks",
+        "complete",
+        "errored",
+        "relevant_attributes",
+        "timestamp",
+        "variables",
+        "values",
+        "version",
+        "check_results",
+        "outputs",
+        "resources",
+        "opentofu_version",
+    }
+)
+_FIRST_KEY = re.compile(r'\s*\{\s*"([a-z_]+)"')
+
+
+def _keys_in(text: str) -> set[str]:
+    return {k for k in _SNIFF_KEYS if f'"{k}"' in text}
+
+
+def _decide(keys: set[str], text: str | None = None) -> Kind | None:
+    """The kind the keys found suggest; `text`, when it is the whole file,
+    also recognises an empty shown state."""
+    if "format_version" in keys:
+        if keys & set(PLAN_KEYS):
+            return Kind.PLAN
+        if "root_module" in keys or (text is not None and _EMPTY_STATE.fullmatch(text.strip())):
+            return Kind.SHOWN_STATE
+        return None
+    if keys >= {*RAW_STATE_KEYS, "version"}:
+        return Kind.RAW_STATE
+    return None
 
 
 def sniff_text(text: str) -> Kind | None:
@@ -121,15 +162,7 @@ def sniff_text(text: str) -> Kind | None:
     holding a plan's, a shown state's or a raw state's keys."""
     if text.lstrip()[:1] != "{":
         return None
-    if _has_key(text, "format_version"):
-        if any(_has_key(text, k) for k in PLAN_KEYS[:-1]):
-            return Kind.PLAN
-        if _has_key(text, "root_module") or _EMPTY_STATE.fullmatch(text.strip()):
-            return Kind.SHOWN_STATE
-        return None
-    if all(_has_key(text, k) for k in RAW_STATE_KEYS) and _has_key(text, "version"):
-        return Kind.RAW_STATE
-    return None
+    return _decide(_keys_in(text), text)
 
 
 def sniff_bytes(data: bytes) -> Kind | None:
@@ -147,20 +180,36 @@ def sniff_bytes(data: bytes) -> Kind | None:
 def sniff_file(path: str, head: bytes | None = None) -> Kind | None:
     """`sniff_bytes` of a file read in chunks, stopping as soon as the keys
     are found (a plan written in Terraform's own order says so in its first
-    bytes) and after SNIFF_LIMIT bytes at most.  `head`, when given, is what
-    the caller has already read from the start of the file."""
+    bytes) and after SNIFF_LIMIT bytes at most.  Each chunk is searched once
+    (with a little of the one before, for a key cut in two), and a large file
+    is read on only if its first key is one a plan or state has at its top
+    level, so a big JSON file of another kind costs one chunk.  `head`, when
+    given, is what the caller has already read from the start of the file."""
     try:
         with open(path, "rb") as fh:
             data = head if head is not None else fh.read(_CHUNK)
+            more = fh.read(1) if head is None else b"?"
+            if not more and head is None:
+                return sniff_bytes(data)  # the whole file, read at once
+            codec, bom = encoding_of(data)
+            decoder = codecs.getincrementaldecoder(codec)("replace")
+            text = decoder.decode(data[bom:])
+            first = _FIRST_KEY.match(text)
+            if first is None or first.group(1) not in TOP_LEVEL_KEYS:
+                return None
             fh.seek(len(data))
+            keys: set[str] = set()
+            read = len(data)
             while True:
-                kind = sniff_bytes(data)
-                if kind is not None or len(data) >= SNIFF_LIMIT:
+                keys |= _keys_in(text)
+                kind = _decide(keys)
+                if kind is not None or read >= SNIFF_LIMIT:
                     return kind
-                more = fh.read(min(_CHUNK * 16, SNIFF_LIMIT - len(data)))
-                if not more:
+                chunk = fh.read(min(_CHUNK * 16, SNIFF_LIMIT - read))
+                if not chunk:
                     return None
-                data += more
+                read += len(chunk)
+                text = text[-64:] + decoder.decode(chunk)
     except OSError:
         return None
 
