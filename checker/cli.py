@@ -340,7 +340,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     """`plan` and `state`: each file named must be one, whatever its name
     (it is then read by content); directories are scanned as by `scan`."""
     from checker.pipeline import scan
-    from checker.sources.terraform_plan.recognise import sniff_file
+    from checker.sources.terraform_plan.recognise import near_miss, sniff_file
 
     want_state = args.command == "state"
     for p in args.paths:
@@ -352,7 +352,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
             use = f"use `bedrock-lifecycle {other} {p}`"
             raise UsageError(f"{p}: a Terraform {kind.value}, not a {args.command}: {use}")
         how = "`terraform show -json`, or name terraform.tfstate" if want_state else "`terraform show -json tfplan`"
-        raise UsageError(f"{p}: not a Terraform {args.command} in JSON form (write one with {how})")
+        raise UsageError(
+            f"{p}: not a Terraform {args.command} in JSON form ({near_miss(p) or f'write one with {how}'})"
+        )
     result = scan(args.paths, _scan_settings(args), on_progress=_progress(args))
     return emit(args, result)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tfjson import ENCODINGS, PT, STYLES, encode, go_json, go_json_indent, real, real_doc, real_raw_state
+from tfjson import ENCODINGS, PT, REAL, STYLES, encode, go_json, go_json_indent, real, real_doc, real_raw_state
 
 from checker import cli
 from checker.feed import load_bundled_feed
@@ -206,3 +206,17 @@ def test_a_large_json_file_of_another_kind_is_read_no_further_than_its_first_key
     q = tmp_path / "odd.json"
     q.write_text(json.dumps({"variables": list(range(1_000_000)), "format_version": "1.2", "resource_changes": []}))
     assert sniff_file(str(q)) is Kind.PLAN
+
+
+@pytest.mark.parametrize(
+    ("name", "why"),
+    [
+        ("tfplan", "it is Terraform's binary plan file: convert it with `terraform show -json PLANFILE`"),
+        ("plan-log.json", "it is the event log of `terraform plan -json`, not the plan"),
+    ],
+)
+def test_files_taken_for_plans_are_named_for_what_they_are(
+    name: str, why: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["plan", str(REAL / name)]) == 2
+    assert why in capsys.readouterr().err

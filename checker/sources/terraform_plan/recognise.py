@@ -227,3 +227,22 @@ def classify(doc: Any) -> Kind | None:
     if "version" in doc and all(k in doc for k in RAW_STATE_KEYS):
         return Kind.RAW_STATE
     return None
+
+
+def near_miss(path: str) -> str | None:
+    """What a named file that is no plan is instead, when it is one of the
+    files people take for one: Terraform's binary plan (a zip archive) or
+    the event log `terraform plan -json` prints."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return None
+    if head.startswith(b"PK\x03\x04"):
+        return "it is Terraform's binary plan file: convert it with `terraform show -json PLANFILE`"
+    if b'"@level"' in head and b'"@message"' in head:
+        return (
+            "it is the event log of `terraform plan -json`, not the plan: "
+            "run `terraform plan -out tfplan`, then `terraform show -json tfplan`"
+        )
+    return None
