@@ -526,6 +526,10 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
         result.errors.append(ScanError(shown, problem, 1))
         return result
     reader = Reader(path, pdoc, kind, options)
-    result.references.extend(reader.references())
+    try:
+        result.references.extend(reader.references())
+    except RecursionError:
+        result.references.clear()
+        result.errors.append(ScanError(shown, "values nested too deeply to read"))
     result.errors.extend(reader.errors)
     return result

@@ -47,6 +47,9 @@ from checker.util.textio import FileReadError, read_text
 
 #: Directories above the plan's own looked at for its configuration.
 MAX_LEVELS_UP = 3
+#: Deepest module nesting evaluated (each level evaluates its caller's
+#: arguments); real configurations nest a few levels.
+MAX_MODULE_DEPTH = 16
 
 
 def traversals(expr: Expr) -> set[str]:
@@ -212,7 +215,7 @@ class ConfigSource:
         """(directory, plan configuration) of a module instance's module."""
         d = self.root_dir()
         node: Any = self.config.get("root_module")
-        if d is None or not isinstance(node, dict):
+        if d is None or not isinstance(node, dict) or len(module_path) > MAX_MODULE_DEPTH:
             return None
         for name in module_path:
             calls = node.get("module_calls")
