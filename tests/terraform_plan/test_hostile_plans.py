@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tfjson import PT
 
 from checker.sources import ScanOptions, Unit
 from checker.sources.terraform_plan import scan_unit
-from tests.conftest import Deadline
+
+if TYPE_CHECKING:
+    from tests.conftest import Deadline
 
 
 def read(tmp_path: Path, text: str) -> tuple[int, list[str]]:
