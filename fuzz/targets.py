@@ -7,19 +7,21 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import contextlib
 
-from checker.model import SourceResult
 from checker.modelid import looks_like_model_reference, parse_model_reference
+from checker.sources import ScanOptions
 from checker.sources.cdk import construct_paths
 from checker.sources.cloudformation.yaml_loader import TemplateError, load_template_text
 from checker.sources.terraform.evaluate import Evaluator, Scope
 from checker.sources.terraform.hclast import Attribute, Block, HclSyntaxError, parse_hcl
-from checker.sources.terraform_plan import PlanReader
+from checker.sources.terraform_plan import Reader, positions
+from checker.sources.terraform_plan.recognise import classify, sniff_bytes
 from checker.sources.values import Unknown
 
 
@@ -56,13 +58,21 @@ def yaml_template(text: str) -> None:
         load_template_text(text)
 
 
+#: Where the plan target's plans "live": an empty directory, so the
+#: configuration fallback finds nothing to read.
+_PLAN_PATH = os.path.join(tempfile.mkdtemp(prefix="fuzz-plan-"), "tfplan.json")
+
+
 def plan(text: str) -> None:
+    sniff_bytes(text.encode("utf-8", "surrogatepass"))
     try:
-        doc = json.loads(text)
+        pdoc = positions.load(text)
     except (ValueError, RecursionError):
         return
-    if isinstance(doc, dict):
-        list(PlanReader("fuzz.json", text, doc).references(SourceResult()))
+    kind = classify(pdoc.doc)
+    if kind is not None:
+        with contextlib.suppress(RecursionError):  # scan_unit reports it as nested too deeply
+            list(Reader(_PLAN_PATH, pdoc, kind, ScanOptions()).references())
 
 
 def manifest(text: str) -> None:

@@ -65,3 +65,21 @@ def test_modules_nested_deep_in_the_configuration(tmp_path: Path, deadline: Dead
     with deadline(10):
         n, errors = read(tmp_path, json.dumps(doc))
     assert n == 1 and errors in ([], ["plan JSON nested too deeply to read"])
+
+
+def test_lists_that_hold_something_else(tmp_path: Path) -> None:
+    """Found by mutating real states: `resources` or `instances` that are
+    numbers or booleans are nothing to read, not a crash."""
+    shown = {
+        "format_version": "1.0",
+        "values": {"root_module": {"resources": 1, "child_modules": [{"resources": True}]}},
+    }
+    raw = {
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": 1,
+        "lineage": "x",
+        "resources": [{"type": PT, "name": "p", "instances": 7}],
+    }
+    for doc in (shown, raw):
+        assert read(tmp_path, json.dumps(doc)) == (0, [])

@@ -91,6 +91,11 @@ def _own_region(values: Any) -> str | None:
     return None
 
 
+def _items(value: Any) -> list[Any]:
+    """A list from the document, or nothing where it holds something else."""
+    return value if isinstance(value, list) else []
+
+
 def _specs(mode: Any, rtype: str) -> tuple[AttributeSpec, ...]:
     """Where models live in a resource type (none for most of a plan)."""
     return specs_for("terraform_data" if mode == "data" else "terraform", rtype)
@@ -188,7 +193,7 @@ class Reader:
     def _config_resource(self, seen: Seen) -> dict[str, Any] | None:
         module = self._module_config(_module_path(seen.module_address))
         addr = f"{'data.' if seen.mode == 'data' else ''}{seen.rtype}.{seen.name}"
-        for res in (module or {}).get("resources", []) or []:
+        for res in _items((module or {}).get("resources")):
             if isinstance(res, dict) and res.get("address") == addr:
                 return res
         return None
@@ -309,7 +314,7 @@ class Reader:
                 continue
             prefix = f"{module}." if isinstance(module, str) and module else ""
             base = f"{prefix}{'data.' if mode == 'data' else ''}{rtype}.{name}"
-            for inst in res.get("instances") or []:
+            for inst in _items(res.get("instances")):
                 if not isinstance(inst, dict):
                     continue
                 key = inst.get("index_key")
@@ -430,7 +435,7 @@ def _state_resources(state: Any) -> Iterator[tuple[dict[str, Any], dict[str, Any
     stack = [root] if isinstance(root, dict) else []
     while stack:
         module = stack.pop()
-        for res in module.get("resources") or []:
+        for res in _items(module.get("resources")):
             if isinstance(res, dict):
                 yield module, res
         children = module.get("child_modules")

@@ -179,7 +179,8 @@ class ConfigSource:
         return mdir
 
     def _declares(self, mdir: ModuleDir, module: dict[str, Any]) -> bool:
-        for res in module.get("resources") or []:
+        resources = module.get("resources")
+        for res in resources if isinstance(resources, list) else []:
             if not isinstance(res, dict):
                 return False
             kind = "data" if res.get("mode") == "data" else "resource"
