@@ -242,7 +242,7 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
                 _write_output(path, hit[0])
         return hits[0][1] if hits[0] else EXIT_ERROR
     result = scan(args.paths, settings, on_progress=_progress(args), walked=walked)
-    stored = not any(e.kind == "internal" for e in result.errors)
+    stored = result.cacheable and not any(e.kind == "internal" for e in result.errors)
     for (fmt, path), key in zip(outputs, keys, strict=True):
         text = render(str(fmt), result)
         _write_output(path, text)

@@ -257,6 +257,10 @@ class SourceResult:
     references: list[Reference] = field(default_factory=list)
     errors: list[ScanError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    #: False when the result depends on files outside the unit's own (a plan
+    #: evaluated with the configuration beside it): the unit's cache key
+    #: would not see them change, so the result is not cached.
+    cacheable: bool = True
 
     def extend(self, other: SourceResult) -> None:
         self.references.extend(other.references)
@@ -298,6 +302,9 @@ class ScanResult:
     max_feed_age_days: int = 45
     #: The feed's own description of where its data comes from.
     feed_generated_by: str = ""
+    #: False when some unit's result depends on files its cache key does not
+    #: cover (see `SourceResult.cacheable`): the report is not cached either.
+    cacheable: bool = True
 
     @property
     def failing_findings(self) -> list[Finding]:

@@ -151,7 +151,12 @@ def start_units(
             for i, res in zip(todo, fresh, strict=True):
                 results[i] = res
                 key = keys[i]
-                if cache is not None and key is not None and not any(e.kind == "internal" for e in res.errors):
+                if (
+                    cache is not None
+                    and key is not None
+                    and res.cacheable
+                    and not any(e.kind == "internal" for e in res.errors)
+                ):
                     cache.put(key, res)
                 done += 1
                 if on_progress:
@@ -350,7 +355,7 @@ def _scan(
         # keep the planned order whatever the overlap.
         results = [*done_first, *done_rest]
         internal = any(e.kind == "internal" for res in results for e in res.errors)
-        if cache is not None and whole is not None and not internal:
+        if cache is not None and whole is not None and not internal and all(r.cacheable for r in results):
             combined = SourceResult()
             for res in results:
                 combined.extend(res)
@@ -383,4 +388,5 @@ def _scan(
         repository_changes=settings.repository_changes,
         max_feed_age_days=settings.max_feed_age_days,
         feed_generated_by=settings.feed.generated_by,
+        cacheable=all(r.cacheable for r in results),
     )

@@ -390,3 +390,28 @@ def test_provider_region_from_a_variable_is_evaluated_from_the_configuration(tmp
     (tmp_path / "main.tf").unlink()
     refs = {r.resource: r for r in read(tmp_path / "tfplan.json", doc)}
     assert refs[f"module.agents.{AGENT}.helper"].effective_region is None
+
+
+def test_a_cached_scan_sees_the_configuration_change(tmp_path: Path) -> None:
+    """The plan's unit is the plan file, so a result evaluated with the
+    configuration beside it is not cached: editing that configuration (the
+    plan unchanged) is seen by the next cached scan."""
+    repo = tmp_path / "repo"
+    configuration_dir(repo)
+    (repo / "tfplan.json").write_text(go_json(unknown_plan()))
+    settings = ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), cache_dir=str(tmp_path / "cache"))
+
+    def agent_model(paths: list[str]) -> set[str | None]:
+        result = scan(paths, settings)
+        return {
+            a.reference.model_id
+            for a in result.references
+            if a.reference.framework == "terraform_plan" and a.reference.resource.startswith("module.agents")
+        }
+
+    for paths in ([str(repo)], [str(repo / "tfplan.json")]):
+        main = MAIN_TF.replace("claude-instant-v1", "claude-v2")
+        (repo / "main.tf").write_text(main)
+        assert agent_model(paths) == {"anthropic.claude-v2"}
+        (repo / "main.tf").write_text(main.replace('"${local.vendor}.claude-v2"', '"${local.vendor}.claude-instant-v1"'))
+        assert agent_model(paths) == {"anthropic.claude-instant-v1"}

@@ -212,7 +212,7 @@ def test_a_large_json_file_of_another_kind_is_read_no_further_than_its_first_key
     ("name", "why"),
     [
         ("tfplan", "it is Terraform's binary plan file: convert it with `terraform show -json PLANFILE`"),
-        ("plan-log.json", "it is the event log of `terraform plan -json`, not the plan"),
+        ("plan-log.jsonl", "it is the event log of `terraform plan -json`, not the plan"),
     ],
 )
 def test_files_taken_for_plans_are_named_for_what_they_are(

@@ -537,4 +537,6 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
         result.references.clear()
         result.errors.append(ScanError(shown, "values nested too deeply to read"))
     result.errors.extend(reader.errors)
+    # Read the configuration beside it (or looked for it): other files count.
+    result.cacheable = reader._source is None
     return result
