@@ -410,8 +410,10 @@ def test_a_cached_scan_sees_the_configuration_change(tmp_path: Path) -> None:
         }
 
     for paths in ([str(repo)], [str(repo / "tfplan.json")]):
-        main = MAIN_TF.replace("claude-instant-v1", "claude-v2")
+        main = MAIN_TF
         (repo / "main.tf").write_text(main)
         assert agent_model(paths) == {"anthropic.claude-v2"}
-        (repo / "main.tf").write_text(main.replace('"${local.vendor}.claude-v2"', '"${local.vendor}.claude-instant-v1"'))
+        (repo / "main.tf").write_text(
+            main.replace('"${local.vendor}.claude-v2"', '"${local.vendor}.claude-instant-v1"')
+        )
         assert agent_model(paths) == {"anthropic.claude-instant-v1"}
