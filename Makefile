@@ -9,12 +9,13 @@ BIN    := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: scan test lint typecheck check bench bench-large fuzz clean help
+.PHONY: scan test lint typecheck check bench bench-large fuzz clean help chromium
 
 help:
 	@echo "make scan   - scan sample_iac/ with the bundled feed"
 	@echo "make test   - run the whole test suite (lint, types, pytest)"
 	@echo "make bench  - benchmark against checkov (bench/README.md)"
+	@echo "make chromium - install Chromium for the HTML report's browser test (apt-get)"
 	@echo "make fuzz   - run the fuzz harnesses for a time budget (fuzz/README.md)"
 
 $(BIN)/python:
@@ -41,7 +42,12 @@ lint: $(STAMP_DEV)
 typecheck: $(STAMP_DEV)
 	$(BIN)/mypy checker
 
-test: $(STAMP_DEV) lint typecheck
+# The HTML report's browser test needs Chromium: Debian's package, installed
+# with apt-get (through sudo when not root) on a machine that lacks it.
+chromium:
+	$(PYTHON) tools/chromium.py --install
+
+test: $(STAMP_DEV) lint typecheck chromium
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(STAMP_DEV)

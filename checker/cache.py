@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker import __version__
-from checker.model import Action, Location, Reference, ScanError, SourceResult, Usage
+from checker.model import Action, Definition, Location, Reference, ScanError, SourceResult, Usage
 from checker.util.atomic import atomic_write_text
 
 if TYPE_CHECKING:
@@ -125,6 +125,9 @@ def _ref_from_json(d: dict[str, Any]) -> Reference:
     d["action"] = Action(d["action"]) if d["action"] else None
     d["location"] = Location(**d["location"])
     d["via"] = tuple(Location(**v) for v in d["via"])
+    if d["definition"] is not None:
+        dd = d["definition"]
+        d["definition"] = Definition(Location(**dd["location"]), dd["kind"], tuple(Location(**c) for c in dd["chain"]))
     return Reference(**d)
 
 

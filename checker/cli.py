@@ -25,7 +25,7 @@ from checker.settings import DEFAULT_EOL_WINDOW, DEFAULT_MAX_FEED_AGE, Flags, Re
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 #: Modules that add top-level commands with `register(subparsers)`.
-COMMAND_MODULES = ("checker.commands.audit", "checker.commands.checkov")
+COMMAND_MODULES = ("checker.commands.audit", "checker.commands.checkov", "checker.commands.fix")
 #: Modules that add `feed` subcommands with `register(feed_subparsers)`.
 FEED_COMMAND_MODULES = ("checker.commands.feed_aws",)
 

@@ -124,6 +124,31 @@ class Location:
 
 
 @dataclass(frozen=True)
+class Definition:
+    """The one string literal a reference's model id was written as: the line
+    a person edits to move off the model (and the line `fix` rewrites).
+
+    `kind` says what the literal is (`attribute` when it sits in the resource
+    itself; `variable default`, `tfvars`, `local`, `module input`, `parameter
+    default`, `mapping`, `Globals`, ...), so a report can say "change the
+    default of this variable" instead of pointing at the resource that reads it.
+    """
+
+    location: Location
+    kind: str
+    #: The places the value passes on its way to the resource, nearest the
+    #: definition first (a module argument, a local, a nested-stack parameter).
+    chain: tuple[Location, ...] = ()
+
+    @property
+    def elsewhere(self) -> bool:
+        """True when the literal is not in the resource itself: the case a
+        report must point out, because the finding's own line is not the one
+        to edit."""
+        return self.kind != "attribute"
+
+
+@dataclass(frozen=True)
 class Reference:
     """One place where infrastructure names (or may name) a Bedrock model.
 
@@ -151,6 +176,8 @@ class Reference:
     #: suppressions such as `checkov:skip` may sit anywhere inside the block.
     resource_line: int = 0
     resource_end_line: int = 0
+    #: The literal the value comes from, when it comes from exactly one.
+    definition: Definition | None = None
 
     @property
     def identity(self) -> ModelIdentity | None:

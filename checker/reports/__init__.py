@@ -16,6 +16,7 @@ FORMATS: dict[str, str] = {
     "markdown": "checker.reports.markdown:render",
     "csv": "checker.reports.csv_report:render",
     "codeclimate": "checker.reports.codeclimate:render",
+    "html": "checker.reports.html:render",
 }
 
 

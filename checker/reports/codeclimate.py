@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from checker.model import ScanResult, Severity
-from checker.reports.common import fingerprint, replacement_sentence
+from checker.reports.common import definition_text, fingerprint, replacement_sentence
 
 _SEVERITY = {Severity.ERROR: "critical", Severity.WARNING: "major", Severity.NOTICE: "info"}
 
@@ -15,7 +15,10 @@ def render(result: ScanResult) -> str:
         {
             "type": "issue",
             "check_name": f.rule_id,
-            "description": f.message + replacement_sentence(f) + ("." if replacement_sentence(f) else ""),
+            "description": f.message
+            + replacement_sentence(f)
+            + ("." if replacement_sentence(f) else "")
+            + (f" Defined at {definition_text(f.reference)}." if definition_text(f.reference) else ""),
             "categories": ["Compatibility"],
             "severity": _SEVERITY[f.severity],
             "fingerprint": fingerprint(f),

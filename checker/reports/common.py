@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from checker.model import Finding, LifecycleStatus, Reference, ScanResult
+from checker.model import Definition, Finding, LifecycleStatus, Reference, ScanResult
 
 
 def reference_key(ref: Reference) -> str:
@@ -112,3 +112,27 @@ def replacement_text(f: Finding) -> str | None:
     if f.model_name is None:
         return None
     return "no Active replacement is known"
+
+
+def definition_text(ref: Reference) -> str | None:
+    """`variables.tf:31 (variable default; via locals.tf:5 -> main.tf:5)`:
+    the line to edit when it is not the finding's own line, else None."""
+    d = ref.definition
+    if d is None or not d.elsewhere:
+        return None
+    chain = "".join(f" -> {c}" for c in d.chain)
+    return f"{d.location} ({d.kind}{'; via ' + chain[4:] if chain else ''})"
+
+
+def definition_groups(findings: list[Finding]) -> list[tuple[Definition, list[Finding]]]:
+    """Findings whose model is written somewhere other than the resource,
+    grouped by that definition site (one edit there fixes all of them), in
+    file and line order."""
+    groups: dict[tuple[str, int, int], tuple[Definition, list[Finding]]] = {}
+    for f in findings:
+        d = f.reference.definition
+        if d is None or not d.elsewhere:
+            continue
+        key = (d.location.file, d.location.line, d.location.column)
+        groups.setdefault(key, (d, []))[1].append(f)
+    return [groups[k] for k in sorted(groups)]

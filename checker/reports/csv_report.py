@@ -31,6 +31,8 @@ COLUMNS = (
     "construct_path",
     "rules",
     "suppressed",
+    "definition",
+    "definition_kind",
 )
 
 
@@ -69,6 +71,8 @@ def render(result: ScanResult) -> str:
                 r.construct_path or "",
                 " ".join(sorted(rules.get(id(r), []))),
                 "yes" if suppressed.get(id(r)) else "",
+                str(r.definition.location) if r.definition and r.definition.elsewhere else "",
+                r.definition.kind if r.definition and r.definition.elsewhere else "",
             ]
         )
     return buf.getvalue()

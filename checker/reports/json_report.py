@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.model import AssessedReference, Finding, ScanError, ScanResult
+from checker.model import AssessedReference, Finding, Reference, ScanError, ScanResult
 from checker.reports.common import feed_age_days, feed_line, feed_notices, stale_status_note
 
 JSON_FORMAT_VERSION = "1.1"
@@ -13,6 +13,20 @@ JSON_FORMAT_VERSION = "1.1"
 
 def _d(value: object) -> str | None:
     return value.isoformat() if value is not None else None  # type: ignore[attr-defined]
+
+
+def definition_dict(r: Reference) -> dict[str, Any] | None:
+    """The literal to edit, with the chain from it to the resource."""
+    d = r.definition
+    if d is None:
+        return None
+    return {
+        "file": d.location.file,
+        "line": d.location.line,
+        "column": d.location.column,
+        "kind": d.kind,
+        "chain": [{"file": v.file, "line": v.line} for v in d.chain],
+    }
 
 
 def reference_dict(a: AssessedReference) -> dict[str, Any]:
@@ -39,6 +53,7 @@ def reference_dict(a: AssessedReference) -> dict[str, Any]:
         "region": r.effective_region,
         "construct_path": r.construct_path,
         "via": [{"file": v.file, "line": v.line} for v in r.via],
+        "definition": definition_dict(r),
         "note": r.note,
         "status": a.status.state.value,
         "model_name": a.model_name,
@@ -76,6 +91,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "framework": r.framework,
         "action": r.action.value if r.action else None,
         "construct_path": r.construct_path,
+        "definition": definition_dict(r),
         "message": f.message,
         "replacement": list(f.replacements),
         "replacement_suggested": f.replacement_suggested,

@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from checker.model import Finding, ScanResult
-from checker.reports.common import replacement_text
+from checker.reports.common import definition_text, replacement_text
 from checker.rules import ALL_RULES
 
 
@@ -45,6 +45,7 @@ def render(result: ScanResult) -> str:
                 el.text = "\n".join(
                     f"{f.reference.location.file}:{f.reference.location.line}: {f.message}"
                     + (f"\n{replacement_text(f)}" if replacement_text(f) else "")
+                    + (f"\ndefined at {definition_text(f.reference)}" if definition_text(f.reference) else "")
                     for f in failing
                 )
             elif found and all(not f.active for f in found):

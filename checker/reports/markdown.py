@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from checker.model import ScanResult, Severity
-from checker.reports.common import REPOSITORY_CHANGES, feed_line, feed_notices
+from checker.reports.common import REPOSITORY_CHANGES, definition_groups, definition_text, feed_line, feed_notices
 
 _ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
 
@@ -51,6 +51,9 @@ def render(result: ScanResult) -> str:
     for f in order:
         r = f.reference
         loc = f"`{r.location.file}:{r.location.line}`" if r.location.line else f"`{r.location.file}`"
+        site = definition_text(r)
+        if site is not None:
+            loc += f" (defined at `{site}`)"
         lines.append(
             "| "
             + " | ".join(
@@ -69,6 +72,16 @@ def render(result: ScanResult) -> str:
             )
             + " |"
         )
+    groups = definition_groups(active)
+    if groups:
+        lines += ["", "### Where to edit", "", "| Definition site | Kind | Model | Used by |", "|---|---|---|---|"]
+        for d, found in groups:
+            users = sorted({f"`{f.reference.construct_path or f.reference.resource}`" for f in found})
+            lines.append(
+                "| "
+                + " | ".join(_cell(x) for x in (f"`{d.location}`", d.kind, f"`{found[0].model_id}`", ", ".join(users)))
+                + " |"
+            )
     lines += ["", *about]
     if result.errors:
         lines += ["", f"**{len(result.errors)} file(s) could not be read:**", ""]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.model import Finding, ScanResult, Severity
+from checker.model import Finding, Location, Reference, ScanResult, Severity
 from checker.reports.common import (
     REPOSITORY_CHANGES,
     feed_age_days,
@@ -39,6 +39,33 @@ def _rule(rule_index: int) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[r.severity]},
         "properties": {"tags": ["bedrock", "model-lifecycle", "ai-and-ml"], "problem.severity": r.severity.value},
     }
+
+
+def _related_location(index: int, loc: Location, text: str) -> dict[str, Any]:
+    region: dict[str, Any] = {}
+    if loc.line > 0:
+        region["startLine"] = loc.line
+        if loc.column > 0:
+            region["startColumn"] = loc.column
+    return {
+        "id": index,
+        "message": {"text": text},
+        "physicalLocation": {
+            "artifactLocation": {"uri": loc.file, "uriBaseId": "%SRCROOT%"},
+            **({"region": region} if region else {}),
+        },
+    }
+
+
+def _related(r: Reference) -> list[dict[str, Any]]:
+    """The definition site first (the line to edit), then each place the
+    value passes on its way to the resource."""
+    d = r.definition
+    if d is not None and d.elsewhere:
+        out = [_related_location(1, d.location, f"model id written here ({d.kind}): edit this line")]
+        out += [_related_location(i + 2, c, "value passed on from here") for i, c in enumerate(d.chain)]
+        return out
+    return [_related_location(i + 1, v, "value passed from here") for i, v in enumerate(r.via)]
 
 
 def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
@@ -81,18 +108,9 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
             "framework": r.framework,
         },
     }
-    if r.via:
-        out["relatedLocations"] = [
-            {
-                "id": i + 1,
-                "message": {"text": "value passed from here"},
-                "physicalLocation": {
-                    "artifactLocation": {"uri": v.file, "uriBaseId": "%SRCROOT%"},
-                    **({"region": {"startLine": v.line}} if v.line > 0 else {}),
-                },
-            }
-            for i, v in enumerate(r.via)
-        ]
+    related = _related(r)
+    if related:
+        out["relatedLocations"] = related
     suppressions = []
     if f.suppression is not None and not f.suppression.expired:
         suppressions.append({"kind": "inSource", "justification": f.suppression.reason})

@@ -11,7 +11,15 @@ import sys
 from collections import Counter, defaultdict
 
 from checker.model import Finding, ScanResult, Severity, State
-from checker.reports.common import REPOSITORY_CHANGES, feed_line, feed_notices, replacement_text, stale_status_note
+from checker.reports.common import (
+    REPOSITORY_CHANGES,
+    definition_groups,
+    definition_text,
+    feed_line,
+    feed_notices,
+    replacement_text,
+    stale_status_note,
+)
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
 
@@ -53,8 +61,30 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
                     f"         suppression expired on {f.suppression.until}: {f.suppression.reason} "
                     f"({f.suppression.location})"
                 )
-            for v in r.via:
-                lines.append(f"         value from {v}")
+            site = definition_text(r)
+            if site is not None:
+                lines.append(f"         defined at {site}")
+            else:
+                for v in r.via:
+                    lines.append(f"         value from {v}")
+        lines.append("")
+    groups = definition_groups([f for f in result.findings if f.active])
+    if groups:
+        lines.append(paint("Where to edit (the model is written here, not at the resource):", "1"))
+        for d, found in groups:
+            model = found[0].model_id
+            lines.append(f"  {d.location}  {d.kind}: {model}")
+            seen: set[tuple[str, str]] = set()
+            for f in sorted(found, key=lambda f: (f.reference.location.file, f.reference.location.line)):
+                r = f.reference
+                if (r.resource, str(r.location)) in seen:
+                    continue
+                seen.add((r.resource, str(r.location)))
+                rules = sorted({g.rule_id for g in found if g.reference.resource == r.resource})
+                chain = "".join(f"{c} -> " for c in (r.definition.chain if r.definition else ()))
+                lines.append(
+                    f"         used by {r.construct_path or r.resource} ({chain}{r.location}) {', '.join(rules)}"
+                )
         lines.append("")
     unresolved = [a for a in result.references if a.status.state is State.UNRESOLVED]
     if unresolved:

@@ -170,4 +170,4 @@ def test_text_groups_by_file_and_colours_only_on_request(result: ScanResult) -> 
 
 
 def test_every_format_is_registered() -> None:
-    assert set(FORMATS) == {"text", "json", "sarif", "junit", "markdown", "csv", "codeclimate"}
+    assert set(FORMATS) == {"text", "json", "sarif", "junit", "markdown", "csv", "codeclimate", "html"}

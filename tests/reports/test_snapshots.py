@@ -34,6 +34,7 @@ EXTENSIONS = {
     "markdown": "md",
     "csv": "csv",
     "codeclimate": "codeclimate.json",
+    "html": "html",
 }
 
 

@@ -54,6 +54,9 @@ def apply_subs(value: Any, subs: Mapping[str, Any]) -> Any:
     """Apply DefinitionSubstitutions (`${Name}` in a Step Functions or Flow
     definition) where the substitution is known."""
     if isinstance(value, str):
+        whole = re.fullmatch(r"\$\{([^}]+)\}", value)
+        if whole is not None and isinstance(subs.get(whole.group(1)), str):
+            return subs[whole.group(1)]  # the substituted scalar itself, so its definition site is known
 
         def repl(m: re.Match[str]) -> str:
             v = subs.get(m.group(1))

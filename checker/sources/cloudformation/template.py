@@ -9,10 +9,12 @@ from typing import Any
 from checker.catalog.extract import extract
 from checker.catalog.records import Inputs
 from checker.discovery.walk import display_path, inside
-from checker.model import Location, Reference, ScanError, SourceResult
+from checker.model import Definition, Location, Reference, ScanError, SourceResult
+from checker.modelid import parse_model_reference
 from checker.sources.base import ScanOptions
 from checker.sources.cloudformation.intrinsics import Resolver
 from checker.sources.cloudformation.nested import MAX_NESTING
+from checker.sources.cloudformation.origin import LineIndex, Sites, built_definition, definition_for, template_sites
 from checker.sources.cloudformation.yaml_loader import (
     TemplateError,
     line_of,
@@ -48,6 +50,10 @@ class TemplateScan:
         self.via = via
         self.chain = chain
         self.region = region
+        #: Definition sites of values this template got from its parent.
+        self.inherited: Sites = {}
+        #: The DefinitionSubstitutions of the resource being read.
+        self.substitutions: dict[str, Any] = {}
         self.roots = [os.path.realpath(r) for r in (options.roots or (os.path.dirname(path) or ".",))]
 
     def error(self, message: str, line: int = 0) -> None:
@@ -84,6 +90,8 @@ class TemplateScan:
                 if isinstance(spec, dict) and "Default" in spec:
                     params[name] = spec["Default"]
         params.update(self.given)
+        self.sites = {**template_sites(doc, self.shown), **self.inherited}
+        self.lines = LineIndex(doc)
         mappings = doc.get("Mappings") if isinstance(doc.get("Mappings"), dict) else {}
         self.resolver = Resolver(params, mappings or {}, resources)
         region = params.get("AWS::Region")
@@ -99,6 +107,17 @@ class TemplateScan:
             self.result.references.extend(self._resource_refs(str(lid), rtype, body, globals_env))
             if rtype == "AWS::CloudFormation::Stack":
                 self._nested(str(lid), body)
+
+    def _definition(self, raw: str, line: int) -> Definition | None:
+        return definition_for(raw, self.shown, self.sites, self.via) or built_definition(
+            parse_model_reference(raw).model_id,
+            line,
+            self.shown,
+            self.lines,
+            {**self.resolver.parameters, **self.substitutions},
+            self.sites,
+            self.via,
+        )
 
     def _construct_path(self, lid: str, body: dict[str, Any]) -> str | None:
         meta = body.get("Metadata")
@@ -116,6 +135,10 @@ class TemplateScan:
         start = line_of(body)
         end = _end_line(body)
         inputs = Inputs(self.resolver, globals_env, self._read_definition)
+        subs = self.resolver.deep(props.get("DefinitionSubstitutions")) if "DefinitionSubstitutions" in props else {}
+        self.substitutions = subs if isinstance(subs, dict) else {}
+        for v in self.substitutions.values():
+            self.sites.setdefault(id(v), (self.shown, "definition substitution"))
         for found in extract("cloudformation", rtype, props, inputs):
             yield Reference(
                 raw=found.raw,
@@ -134,6 +157,7 @@ class TemplateScan:
                 note=found.note,
                 resource_line=start,
                 resource_end_line=end,
+                definition=self._definition(found.raw, found.at[0]) if found.resolved else None,
             )
 
     def _read_definition(self, uri: str, loc: tuple[int, int]) -> Any:
@@ -172,12 +196,14 @@ class TemplateScan:
             self.error(f"nested stack {lid} includes its own template; not followed", line)
             return
         given: dict[str, Any] = {}
+        inherited: Sites = {}
         params = props.get("Parameters")
         if isinstance(params, dict):
             for k, v in params.items():
                 rv = self.resolver.deep(v)
                 if not isinstance(rv, Unknown):
                     given[str(k)] = rv
+                    inherited[id(rv)] = self.sites.get(id(rv), (self.shown, "nested stack parameter"))
         child = TemplateScan(
             target,
             self.options,
@@ -190,6 +216,7 @@ class TemplateScan:
             chain=(*self.chain, target),
             region=self.region,
         )
+        child.inherited = inherited
         child.run()
 
 

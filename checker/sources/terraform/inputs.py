@@ -13,3 +13,5 @@ class Input:
     value: Any
     location: Location | None
     via: tuple[Location, ...] = ()
+    #: Where the value was written (origin.Origin), for definition sites.
+    origin: Any = None

@@ -13,7 +13,7 @@ from checker.catalog import AttributeSpec, specs_for
 from checker.catalog.modes import extract_mode
 from checker.catalog.special import DATA_LOOKUPS
 from checker.discovery.walk import display_path
-from checker.model import Location, Reference, ScanError, Usage
+from checker.model import Definition, Location, Reference, ScanError, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
 from checker.sources.terraform.evaluate import Evaluator, Scope
 from checker.sources.terraform.hclast import (
@@ -23,9 +23,11 @@ from checker.sources.terraform.hclast import (
     Expr,
     HclFile,
     ObjectExpr,
+    TupleExpr,
 )
 from checker.sources.terraform.inputs import Input
 from checker.sources.terraform.module_dir import ModuleDir
+from checker.sources.terraform.origin import Origin, definition_of
 from checker.sources.terraform.unit_scan import UnitScan
 from checker.sources.values import Unknown, candidates
 
@@ -200,7 +202,8 @@ class Instance:
                     if aname in ("source", "version", "count", "for_each", "providers", "depends_on"):
                         continue
                     value, via = self.eval_with_via(a.expr, each, idx)
-                    inputs[aname] = Input(value, Location(shown, a.line, a.column), via)
+                    origin = Origin(a.expr, shown, "module input", self)
+                    inputs[aname] = Input(value, Location(shown, a.line, a.column), via, origin)
                 prefix = f"{self.prefix}module.{name}{suffix}."
                 out.append((suffix, Instance(self.scan, child_dir, prefix, inputs, (*self.chain, target))))
             self._children.setdefault(name, []).extend(out)
@@ -246,7 +249,9 @@ class Instance:
                 line, col, expr_text = attr.expr.line, attr.expr.column, attr.expr.text
                 if self.scan.budget.problem and self.scan.budget_where is None:
                     self.scan.budget_where = Location(display_path(hf.path), line, col)
-            yield from self._emit(hf, block, spec, address, attr_path, value, via, line, col, expr_text, attr)
+            yield from self._emit(
+                hf, block, spec, address, attr_path, value, via, line, col, expr_text, attr, (each, idx), nested
+            )
 
     def _emit(
         self,
@@ -261,8 +266,21 @@ class Instance:
         col: int,
         expr_text: str,
         attr: Attribute | None,
+        instance: tuple[tuple[Any, Any] | None, Any] = (None, None),
+        nested: list[Block] | None = None,
     ) -> Iterator[Reference]:
         shown = display_path(hf.path)
+        for_each = block.attributes().get("for_each")
+
+        def definition(raw: str, sub: str) -> Definition | None:
+            if attr is None:
+                expr = _nested_expr(nested or [], sub)
+            else:
+                expr = attr.expr if spec.mode == "model" else _entry_expr(attr.expr, sub)
+            if expr is None:
+                return None
+            origin = Origin(expr, shown, "attribute", self)
+            return definition_of(origin, raw, *instance, for_each.expr if for_each else None)
 
         def ref(
             raw: str,
@@ -288,6 +306,7 @@ class Instance:
                 note=note,
                 resource_line=block.line,
                 resource_end_line=block.end_line,
+                definition=definition(raw, sub) if resolved else None,
             )
 
         if spec.mode == "model":
@@ -349,7 +368,44 @@ class Instance:
                             note=f"passed to module source {src}",
                             resource_line=b.line,
                             resource_end_line=b.end_line,
+                            definition=definition_of(Origin(a.expr, display_path(hf.path), "attribute", self), v),
                         )
+
+
+def _nested_expr(blocks: list[Block], sub: str) -> Expr | None:
+    """The expression a sub-path names inside nested blocks
+    (`[0].resources[1]` in the `statement` blocks of a policy document)."""
+    parts = re.findall(r"[^.\[\]]+", sub)
+    node: list[Block] | Block = blocks
+    for i, part in enumerate(parts):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return None
+            node = node[int(part)]
+        elif part in node.attributes():
+            rest = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts[i + 1 :])
+            return _entry_expr(node.attributes()[part].expr, rest) if rest else node.attributes()[part].expr
+        else:
+            node = node.blocks(part)
+    return None
+
+
+def _entry_expr(expr: Expr, sub: str) -> Expr | None:
+    """The expression of the object key a sub-path starts with (an
+    environment variable's value), where its definition trail begins."""
+    for part in re.findall(r"[^.\[\]]+", sub):
+        if isinstance(expr, Call) and expr.name == "jsonencode" and expr.args:
+            expr = expr.args[0]
+        if isinstance(expr, ObjectExpr):
+            found = [v for k, v in expr.items if getattr(k, "value", getattr(k, "name", None)) == part]
+            if len(found) != 1:
+                return None
+            expr = found[0]
+        elif isinstance(expr, TupleExpr) and part.isdigit() and int(part) < len(expr.items):
+            expr = expr.items[int(part)]
+        else:
+            return None
+    return expr
 
 
 def _entry_lines(expr: Expr) -> dict[str, tuple[int, int]]:

@@ -19,6 +19,7 @@ from checker.sources.terraform.hclast import (
 )
 from checker.sources.terraform.inputs import Input
 from checker.sources.terraform.module_dir import ModuleDir, block_matters, tf_files
+from checker.sources.terraform.origin import Origin, tfvars_json_origins
 from checker.sources.values import Unknown
 from checker.util.textio import FileReadError, read_text
 
@@ -91,7 +92,9 @@ class UnitScan:
         try:
             text = read_text(path, self.options.max_file_bytes)
             if path.endswith(".json"):
-                return {k: Input(v, Location(shown, 1)) for k, v in parse_tfvars_json(text).items()}
+                doc = parse_tfvars_json(text)
+                origins = tfvars_json_origins(text, doc, shown)
+                return {k: Input(v, Location(shown, 1), origin=origins.get(k)) for k, v in doc.items()}
             hf = parse_hcl(text, path)
         except FileReadError as exc:
             self.result.errors.append(ScanError(shown, str(exc)))
@@ -109,7 +112,11 @@ class UnitScan:
         )
         for item in hf.body:
             if isinstance(item, Attribute):
-                out[item.name] = Input(Evaluator(empty).eval(item.expr), Location(shown, item.line, item.column))
+                out[item.name] = Input(
+                    Evaluator(empty).eval(item.expr),
+                    Location(shown, item.line, item.column),
+                    origin=Origin(item.expr, shown, "tfvars", None),
+                )
         return out
 
     def inside_roots(self, path: str) -> bool:
