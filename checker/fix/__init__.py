@@ -36,8 +36,8 @@ from checker.modelid import IdKind, parse_model_reference
 from checker.util.atomic import atomic_write_bytes
 from checker.util.textio import FileReadError
 
-#: Words in a model id that say what the model does.  The feed has no
-#: modality field; a rewrite across kinds (an embedding model replaced by a
+#: Words in a model id that say what the model does, for models the feed
+#: gives no `kind`: a rewrite across kinds (an embedding model replaced by a
 #: chat model) would break the resource, so it is refused.
 _KINDS = (
     ("embedding", ("embed",)),
@@ -257,11 +257,12 @@ class _Planner:
             if region and model.region_status and model.region_status.get(region) not in ("ACTIVE", None):
                 why.append(f"{cand} is {model.region_status[region]} in {region} per the feed")
                 continue
-            if region and model.region_status and region not in model.region_status:
+            if not model.offered_in(region):
                 why.append(f"{cand} is not offered in {region} per the feed")
                 continue
-            if model_kind(cand) != model_kind(old):
-                why.append(f"{cand} is a {model_kind(cand)} model, {old} a {model_kind(old)} model")
+            new_kind, old_kind = self.kind(cand), self.kind(old)
+            if new_kind != old_kind:
+                why.append(f"{cand} is a {new_kind} model, {old} a {old_kind} model")
                 continue
             # The rules may offer their own suggestion where AWS names no
             # Active replacement; the diff is then said to rest on it.
@@ -271,6 +272,20 @@ class _Planner:
                     self.plan.notes.append(note)
             return model.model_id, ""
         return None, "no safe replacement: " + "; ".join(why) + "; choose one with --to MODEL"
+
+    def kind(self, model_id: str) -> str:
+        """The feed's `kind` for the model, else what its id says."""
+        model = self.feed.lookup(model_id)
+        return model.kind if model is not None and model.kind else model_kind(model_id)
+
+    def profile_known(self, profile: str, target: str) -> bool:
+        """Whether the feed knows `profile` (`us.<id>`) as an inference
+        profile of `target`."""
+        key = profile.lower()
+        if key in self.feed.inference_profiles:
+            return True
+        model = self.feed.lookup(target)
+        return model is not None and key in {p.lower() for p in model.profile_ids}
 
     def refusal(self, ref: Reference) -> str | None:
         """Why this reference must be changed by hand, if it must."""
@@ -348,7 +363,7 @@ class _Planner:
             for ref, _ in users:
                 self.plan.manual.append(Refusal(ref, model, reason, _where(ref)))
             return
-        kinds = {model_kind(r.model_id or r.raw) for r in sharing} | {
+        kinds = {self.kind(r.model_id or r.raw) for r in sharing} | {
             "embedding" if r.usage is Usage.KNOWLEDGE_BASE_EMBEDDING else "" for r in sharing
         }
         kinds.discard("")
@@ -419,7 +434,7 @@ class _Planner:
         if span.prefix is not None:
             prefix = forced.profile_prefix if forced is not None and forced.profile_prefix else span.prefix
             profile = f"{prefix}.{target}"
-            known = profile.lower() in self.feed.inference_profiles or (forced is not None and forced.profile_prefix)
+            known = self.profile_known(profile, target) or (forced is not None and forced.profile_prefix)
             if not known:
                 for u, w in zip(users, where, strict=True):
                     self.plan.manual.append(

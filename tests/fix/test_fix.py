@@ -208,8 +208,11 @@ def test_refusals_are_reported_not_rewritten(tree: Path, capsys: pytest.CaptureF
     assert any('triage["candidate"]' in m and "the feed names no replacement" in m for m in manual)
     # A typo is not replaced by a guess.
     assert any("ClassifierPrompt" in m and "a typo?" in m for m in manual)
-    # A geography prefix is kept only where the profile is known.
-    assert any("Pipeline" in m and "us. inference profile" in m for m in manual)
+    # A geography prefix is kept where the feed knows the replacement's profile.
+    assert any(
+        line.startswith("fix: sample_iac/sam/template.yaml:58:") and f"-> us.{HAIKU_45} (Pipeline)" in line
+        for line in err.splitlines()
+    )
     # A nested stack's definition string reaches, through a substitution and
     # a parameter, the parent's mapping: one edit there serves both users.
     assert any(
@@ -220,10 +223,11 @@ def test_refusals_are_reported_not_rewritten(tree: Path, capsys: pytest.CaptureF
     # Every value in the samples is traced to one literal (computed values
     # are listed: test_values_not_from_one_literal_are_listed).
     assert untraced == []
-    # A literal inside a policy document's statement blocks is traced too;
-    # this one is an inference profile with no known successor profile.
-    assert any("data.aws_iam_policy_document.invoke" in m and "us. inference profile" in m for m in manual)
-    assert "cdk.out" not in out and "tfplan.json" not in out and "main.tf\n" not in out
+    # A literal inside a policy document's statement blocks is traced too.
+    assert any(line.startswith("fix: sample_iac/terraform/main.tf:119:") for line in err.splitlines())
+    assert "cdk.out" not in out and "tfplan.json" not in out
+    removed = [line for line in out.splitlines() if line.startswith("-")]
+    assert not any("foundation-model/anthropic.claude-sonnet-4-5-20250929-v1:0" in line for line in removed)
 
 
 def test_shared_with_a_resource_of_another_kind_is_manual(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -385,3 +389,21 @@ def test_tfvars_json_values_are_rewritten_in_place(here: Path, capsys: pytest.Ca
     code, _, err = run_fix(capsys, ".", "--write")
     assert code == 0, err
     assert (here / "terraform.tfvars.json").read_text() == doc.replace(HAIKU_35, HAIKU_45)
+
+
+def test_a_profile_prefix_is_kept_only_where_that_profile_exists(
+    here: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (here / "main.tf").write_text(
+        'resource "aws_bedrockagent_agent" "us" {\n'
+        f'  foundation_model = "us.{HAIKU_35}"\n}}\n'
+        'resource "aws_bedrockagent_agent" "jp" {\n'
+        f'  foundation_model = "jp.{HAIKU_35}"\n}}\n'
+    )
+    model = load_bundled_feed().lookup(HAIKU_45)
+    assert model is not None and f"us.{HAIKU_45}" in model.profile_ids and f"jp.{HAIKU_45}" not in model.profile_ids
+    code, out, err = run_fix(capsys, ".")
+    assert code == 1
+    added = [line for line in out.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert added == [f'+  foundation_model = "us.{HAIKU_45}"']
+    assert any("aws_bedrockagent_agent.jp" in m and "jp. inference profile" in m for m in _messages(err, "needs"))
