@@ -202,7 +202,7 @@ def test_refusals_are_reported_not_rewritten(tree: Path, capsys: pytest.CaptureF
     cdk = [m for m in manual if "SupportStack/Summarizer/Resource" in m]
     assert cdk and "construct SupportStack/Summarizer/Resource" in cdk[0] and "cdk synth" in cdk[0]
     # A plan is derived: the Terraform source is named.
-    plan = [m for m in manual if "tfplan.json:84" in m]
+    plan = [m for m in manual if "tfplan.json" in m and "aws_sfn_state_machine.nightly_summary" in m]
     assert plan and "written at sample_iac/terraform/variables.tf:19" in plan[0]
     # Nothing to move to: the feed names no replacement that is Active.
     assert any('triage["candidate"]' in m and "the feed names no replacement" in m for m in manual)
