@@ -20,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
         models=frozenset(args.model),
         paths=tuple(args.path),
         to=args.to,
+        accept_suggestions=args.accept_suggestions,
     )
     plan = plan_fixes(result, settings.feed, request)
     for e in result.errors:
@@ -60,6 +61,12 @@ def register(subparsers: Any) -> None:
     p.add_argument("--model", action="append", default=[], metavar="MODEL", help="only references to this model")
     p.add_argument("--path", action="append", default=[], metavar="PATH", help="only definitions under this path")
     p.add_argument("--to", metavar="MODEL", help="use this replacement instead of the feed's")
+    p.add_argument(
+        "--accept-suggestions",
+        action="store_true",
+        help="also apply replacements the feed only suggests where AWS names none (review them: price and "
+        "behaviour can differ)",
+    )
     p.add_argument("--feed", metavar="FILE|URL", help="lifecycle feed (default: the bundled snapshot)")
     p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="evaluation date (default: today)")
     p.add_argument(

@@ -172,6 +172,11 @@ class FixRequest:
     models: frozenset[str] = frozenset()
     paths: tuple[str, ...] = ()
     to: str | None = None
+    accept_suggestions: bool = False
+    """Apply replacements the feed only suggests (AWS names none). Off by
+    default: a suggestion is the newest Active model of the same provider and
+    kind, which can differ from the old model in price and behaviour (a Haiku
+    becomes an Opus), so a person picks it, not the tool."""
 
 
 def _matches_path(ref: Reference, patterns: Sequence[str]) -> bool:
@@ -265,8 +270,14 @@ class _Planner:
                 why.append(f"{cand} is a {new_kind} model, {old} a {old_kind} model")
                 continue
             # The rules may offer their own suggestion where AWS names no
-            # Active replacement; the diff is then said to rest on it.
+            # Active replacement; it is applied only when asked for, and the
+            # diff is then said to rest on it.
             if any(f.replacement_suggested for f in findings):
+                if not self.request.accept_suggestions:
+                    return None, (
+                        f"AWS names no Active replacement for {old}; the feed suggests {model.model_id}: "
+                        "review it, then pass --accept-suggestions, or choose one with --to MODEL"
+                    )
                 note = f"{model.model_id} for {old} is a suggestion: AWS names no Active replacement; review it"
                 if note not in self.plan.notes:
                     self.plan.notes.append(note)

@@ -213,8 +213,13 @@ def test_refusals_are_reported_not_rewritten(tree: Path, capsys: pytest.CaptureF
         line.startswith("fix: sample_iac/sam/template.yaml:58:") and f"-> us.{HAIKU_45} (Pipeline)" in line
         for line in err.splitlines()
     )
+    # Where AWS names no Active replacement the feed's suggestion is not
+    # applied unasked: it is listed with what to do.
+    nested = [m for m in manual if "(NightlyReport)" in m]
+    assert nested and all("the feed suggests" in m and "--accept-suggestions" in m for m in nested), nested
     # A nested stack's definition string reaches, through a substitution and
     # a parameter, the parent's mapping: one edit there serves both users.
+    _, _, err = run_fix(capsys, "sample_iac", "--accept-suggestions")
     assert any(
         line.startswith("fix: sample_iac/cloudformation/support-agent.template:19:")
         and "(NightlyReport, SummaryPrompt)" in line
