@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from checker.model import Usage
+from checker.model import Action, Definition, Location, Reference, Usage
 
 if TYPE_CHECKING:
     from checker.sources.cloudformation.intrinsics import Resolver
@@ -62,3 +62,46 @@ def expression_text(raw: Any) -> str:
         return json.dumps(raw, separators=(",", ":"), default=str)[:300]
     except (TypeError, ValueError, RecursionError):
         return repr(raw)[:300]
+
+
+@dataclass(frozen=True)
+class ReferenceBuilder:
+    """What a front end knows about one resource: `build` makes every
+    `Reference` from a `Found`, so the fields are filled in one place."""
+
+    resource: str
+    resource_type: str
+    framework: str
+    #: The file shown in reports.
+    file: str
+    #: First and last line of the resource (inline suppressions sit inside).
+    resource_line: int = 0
+    resource_end_line: int = 0
+    region: str | None = None
+    via: tuple[Location, ...] = ()
+    construct_path: str | None = None
+    action: Action | None = None
+
+    def build(self, found: Found, definition: Definition | None = None) -> Reference:
+        """`definition`: where the value was written first, when the front
+        end can say (a module argument, a local, a nested-stack parameter)."""
+        return Reference(
+            raw=found.raw,
+            usage=found.usage,
+            resource=self.resource,
+            resource_type=self.resource_type,
+            attribute=found.attribute,
+            location=Location(self.file, found.at[0], found.at[1]),
+            framework=self.framework,
+            resolved=found.resolved,
+            expression=found.expression,
+            action=self.action,
+            conditional=found.conditional,
+            region=self.region,
+            via=self.via,
+            construct_path=self.construct_path,
+            note=found.note,
+            resource_line=self.resource_line,
+            resource_end_line=self.resource_end_line,
+            definition=definition,
+        )

@@ -36,10 +36,10 @@ from checkov.terraform.checks.resource.base_resource_check import (  # type: ign
 
 from checker.catalog import Mode, resource_types, specs_for
 from checker.catalog.extract import extract
-from checker.catalog.records import Found, Inputs
+from checker.catalog.records import Found, Inputs, ReferenceBuilder
 from checker.feed import load_feed
 from checker.integrations.handoff import handed
-from checker.model import Action, Location, Reference
+from checker.model import Action, Reference
 from checker.modelid import IdKind, parse_model_reference
 from checker.rules import RULES_BY_ID, RuleContext, evaluate
 from checker.settings import checkov_settings
@@ -85,18 +85,7 @@ def _plan_action(conf: dict[str, Any]) -> Action | None:
 
 
 def _ref(found: Found, rtype: str, framework: str, action: Action | None) -> Reference:
-    return Reference(
-        raw=found.raw,
-        usage=found.usage,
-        resource="",
-        resource_type=rtype,
-        attribute=found.attribute,
-        location=Location(""),
-        framework=framework,
-        resolved=found.resolved,
-        action=action,
-        conditional=found.conditional,
-    )
+    return ReferenceBuilder("", rtype, framework, "", action=action).build(found)
 
 
 def _unrendered(value: str) -> bool:

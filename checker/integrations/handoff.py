@@ -19,7 +19,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import Any
 
-from checker.model import Action, Location, Reference, Usage
+from checker.catalog.records import Found, ReferenceBuilder
+from checker.model import Action, Reference, Usage
 
 ENV_RESOLVED = "BEDROCK_LIFECYCLE_RESOLVED"
 FORMAT_VERSION = 1
@@ -85,19 +86,17 @@ def handed(entity_path: str, resource_type: str, address: str | None) -> list[Re
     entries = _load(path).get(key(file, address or name))
     if entries is None:
         return None
+    resource = address or name
     return [
-        Reference(
-            raw=e["raw"],
-            usage=Usage(e["usage"]),
-            resource=address or name,
-            resource_type=e["resource_type"],
-            attribute=e["attribute"],
-            location=Location(file),
-            framework=e["framework"],
-            resolved=e["resolved"],
-            action=Action(e["action"]) if e["action"] else None,
-            conditional=e["conditional"],
+        ReferenceBuilder(
+            resource,
+            e["resource_type"],
+            e["framework"],
+            file,
             region=e["region"],
+            action=Action(e["action"]) if e["action"] else None,
+        ).build(
+            Found(Usage(e["usage"]), e["raw"], e["attribute"], resolved=e["resolved"], conditional=e["conditional"])
         )
         for e in entries
     ]

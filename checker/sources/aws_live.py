@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from checker.catalog.records import Found, ReferenceBuilder
 from checker.feed.refresh import call, client_config, paginate
-from checker.model import Action, Location, Reference, ScanError, SourceResult, Usage
+from checker.model import Action, Reference, ScanError, SourceResult, Usage
 
 #: Every API the audit and the refresh call, as IAM actions; docs/iam-policy.json
 #: must allow exactly these (a test holds them equal).
@@ -80,18 +81,8 @@ class Audit:
         resource: str,
         note: str | None = None,
     ) -> Reference:
-        return Reference(
-            raw=raw,
-            usage=usage,
-            resource=resource,
-            resource_type=rtype,
-            attribute=attribute,
-            location=Location(arn),
-            framework="aws",
-            action=Action.NO_OP,
-            region=region,
-            note=note,
-        )
+        builder = ReferenceBuilder(resource, rtype, "aws", arn, region=region, action=Action.NO_OP)
+        return builder.build(Found(usage, raw, attribute, note=note))
 
     def _bedrock(self, t: AuditTarget, region: str) -> Iterator[Reference]:
         c = t.session.client("bedrock", region_name=region, config=client_config())

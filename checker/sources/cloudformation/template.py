@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from checker.catalog.extract import extract
-from checker.catalog.records import Inputs
+from checker.catalog.records import Inputs, ReferenceBuilder
 from checker.discovery.walk import display_path, inside
 from checker.model import Definition, Location, Reference, ScanError, SourceResult
 from checker.modelid import parse_model_reference
@@ -131,7 +131,6 @@ class TemplateScan:
         props = self.resolver.resolve(body.get("Properties"))
         if not isinstance(props, dict):
             return
-        cpath = self._construct_path(lid, body)
         start = line_of(body)
         end = _end_line(body)
         inputs = Inputs(self.resolver, globals_env, self._read_definition)
@@ -139,26 +138,11 @@ class TemplateScan:
         self.substitutions = subs if isinstance(subs, dict) else {}
         for v in self.substitutions.values():
             self.sites.setdefault(id(v), (self.shown, "definition substitution"))
+        builder = ReferenceBuilder(
+            lid, rtype, self.framework, self.shown, start, end, self.region, self.via, self._construct_path(lid, body)
+        )
         for found in extract("cloudformation", rtype, props, inputs):
-            yield Reference(
-                raw=found.raw,
-                usage=found.usage,
-                resource=lid,
-                resource_type=rtype,
-                attribute=found.attribute,
-                location=Location(self.shown, found.at[0], found.at[1]),
-                framework=self.framework,
-                resolved=found.resolved,
-                expression=found.expression,
-                conditional=found.conditional,
-                region=self.region,
-                via=self.via,
-                construct_path=cpath,
-                note=found.note,
-                resource_line=start,
-                resource_end_line=end,
-                definition=self._definition(found.raw, found.at[0]) if found.resolved else None,
-            )
+            yield builder.build(found, self._definition(found.raw, found.at[0]) if found.resolved else None)
 
     def _read_definition(self, uri: str, loc: tuple[int, int]) -> Any:
         """A SAM DefinitionUri's local file, never outside the scanned tree;

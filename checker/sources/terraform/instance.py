@@ -11,6 +11,7 @@ from typing import Any
 
 from checker.catalog import AttributeSpec, specs_for
 from checker.catalog.modes import extract_mode
+from checker.catalog.records import Found, ReferenceBuilder
 from checker.catalog.special import DATA_LOOKUPS
 from checker.discovery.walk import display_path
 from checker.model import Definition, Location, Reference, ScanError, Usage
@@ -282,6 +283,8 @@ class Instance:
             origin = Origin(expr, shown, "attribute", self)
             return definition_of(origin, raw, *instance, for_each.expr if for_each else None)
 
+        builder = ReferenceBuilder(address, block.labels[0], "terraform", shown, block.line, block.end_line, via=via)
+
         def ref(
             raw: str,
             resolved: bool = True,
@@ -290,24 +293,9 @@ class Instance:
             at: tuple[int, int] | None = None,
             note: str | None = None,
         ) -> Reference:
-            ln, cl = at or (line, col)
-            return Reference(
-                raw=raw,
-                usage=spec.usage,
-                resource=address,
-                resource_type=block.labels[0],
-                attribute=attr_path + sub,
-                location=Location(shown, ln, cl),
-                framework="terraform",
-                resolved=resolved,
-                expression=expr_text if expr_text and expr_text != raw else None,
-                conditional=conditional,
-                via=via,
-                note=note,
-                resource_line=block.line,
-                resource_end_line=block.end_line,
-                definition=definition(raw, sub) if resolved else None,
-            )
+            expression = expr_text if expr_text and expr_text != raw else None
+            found = Found(spec.usage, raw, attr_path + sub, at or (line, col), resolved, conditional, expression, note)
+            return builder.build(found, definition(raw, sub) if resolved else None)
 
         if spec.mode == "model":
             for v, conditional in candidates(value):
@@ -354,22 +342,21 @@ class Instance:
                 value, via = self.eval_with_via(a.expr, each, idx)
                 for v, conditional in candidates(value):
                     if isinstance(v, str) and looks_like_model_reference(v):
-                        yield Reference(
-                            raw=v,
-                            usage=Usage.OTHER,
-                            resource=f"{self.prefix}module.{b.labels[0]}{suffix}",
-                            resource_type="module",
-                            attribute=aname,
-                            location=Location(display_path(hf.path), a.expr.line, a.expr.column),
-                            framework="terraform",
-                            expression=a.expr.text if a.expr.text != v else None,
-                            conditional=conditional,
+                        builder = ReferenceBuilder(
+                            f"{self.prefix}module.{b.labels[0]}{suffix}",
+                            "module",
+                            "terraform",
+                            display_path(hf.path),
+                            b.line,
+                            b.end_line,
                             via=via,
-                            note=f"passed to module source {src}",
-                            resource_line=b.line,
-                            resource_end_line=b.end_line,
-                            definition=definition_of(Origin(a.expr, display_path(hf.path), "attribute", self), v),
                         )
+                        expression = a.expr.text if a.expr.text != v else None
+                        note = f"passed to module source {src}"
+                        at = (a.expr.line, a.expr.column)
+                        origin = Origin(a.expr, display_path(hf.path), "attribute", self)
+                        found = Found(Usage.OTHER, v, aname, at, True, conditional, expression, note)
+                        yield builder.build(found, definition_of(origin, v))
 
 
 def _nested_expr(blocks: list[Block], sub: str) -> Expr | None:
