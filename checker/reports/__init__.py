@@ -2,28 +2,67 @@
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Callable
-from importlib import import_module
 
 from checker.model import ScanResult
+from checker.util.enums import assert_never
 
-#: format name -> "module:function" rendering a ScanResult to text.
-FORMATS: dict[str, str] = {
-    "text": "checker.reports.text:render",
-    "json": "checker.reports.json_report:render",
-    "sarif": "checker.reports.sarif:render",
-    "junit": "checker.reports.junit:render",
-    "markdown": "checker.reports.markdown:render",
-    "csv": "checker.reports.csv_report:render",
-    "codeclimate": "checker.reports.codeclimate:render",
-    "html": "checker.reports.html:render",
-}
+
+class OutputFormat(str, enum.Enum):
+    """The report formats `--format` accepts."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
+    CSV = "csv"
+    CODECLIMATE = "codeclimate"
+    HTML = "html"
+
+
+#: Format names, for `--format` and the tests.
+FORMATS: tuple[str, ...] = tuple(f.value for f in OutputFormat)
 
 
 def renderer(format_name: str) -> Callable[[ScanResult], str]:
-    module_name, _, func = FORMATS[format_name].partition(":")
-    fn: Callable[[ScanResult], str] = getattr(import_module(module_name), func)
-    return fn
+    """The renderer of a format, imported only when asked for (a scan that
+    writes text never imports the SARIF module)."""
+    fmt = OutputFormat(format_name)
+    if fmt is OutputFormat.TEXT:
+        from checker.reports.text import render as text
+
+        return text
+    if fmt is OutputFormat.JSON:
+        from checker.reports.json_report import render as json_report
+
+        return json_report
+    if fmt is OutputFormat.SARIF:
+        from checker.reports.sarif import render as sarif
+
+        return sarif
+    if fmt is OutputFormat.JUNIT:
+        from checker.reports.junit import render as junit
+
+        return junit
+    if fmt is OutputFormat.MARKDOWN:
+        from checker.reports.markdown import render as markdown
+
+        return markdown
+    if fmt is OutputFormat.CSV:
+        from checker.reports.csv_report import render as csv_report
+
+        return csv_report
+    if fmt is OutputFormat.CODECLIMATE:
+        from checker.reports.codeclimate import render as codeclimate
+
+        return codeclimate
+    if fmt is OutputFormat.HTML:
+        from checker.reports.html import render as html
+
+        return html
+    assert_never(fmt)
 
 
 def render(format_name: str, result: ScanResult) -> str:
