@@ -54,3 +54,14 @@ def test_docs_checkov_names_every_special_case() -> None:
     text = (REPO / "docs" / "checkov.md").read_text()
     for special in SPECIALS:
         assert f"`{special.name}`" in text, special.name
+
+
+def test_a_rendered_terraform_body_is_walked_through_lists() -> None:
+    body = {"environment": [{"variables": [{"MODEL_ID": "anthropic.claude-v2", "OTHER": "x"}]}]}
+    found = list(extract("terraform", "aws_lambda_function", body))
+    assert [(f.raw, f.attribute, f.resolved) for f in found] == [
+        ("anthropic.claude-v2", "environment[0].variables[0].MODEL_ID", True)
+    ]
+    unrendered = Inputs(unrendered=lambda s: s.startswith("var."))
+    [agent] = extract("terraform", "aws_bedrockagent_agent", {"foundation_model": ["var.m"]}, unrendered)
+    assert (agent.raw, agent.resolved) == ("var.m", False)

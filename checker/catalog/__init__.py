@@ -7,13 +7,14 @@ reaches into the CloudFormation resolver) applies all three to a resource body.
 """
 
 from checker.catalog.modes import Mode, extract_mode
-from checker.catalog.spec import AttributeSpec, resource_types, specs_for, walk_path
+from checker.catalog.spec import AttributeSpec, Framework, resource_types, specs_for, walk_path
 from checker.catalog.special import SPECIALS, CheckovInput, Special, specials_for
 
 __all__ = [
     "SPECIALS",
     "AttributeSpec",
     "CheckovInput",
+    "Framework",
     "Mode",
     "Special",
     "extract_mode",

@@ -17,10 +17,11 @@ from typing import TYPE_CHECKING, Any
 
 from checker.catalog.modes import Mode, extract_mode
 from checker.catalog.records import NOT_KNOWN, Found, Inputs, expression_text
-from checker.catalog.spec import AttributeSpec, specs_for, walk_path
+from checker.catalog.spec import AttributeSpec, Framework, specs_for, walk_path
 from checker.catalog.special import specials_for
 from checker.modelid import parse_model_reference
 from checker.sources.values import Unknown, candidates
+from checker.util.enums import assert_never
 
 if TYPE_CHECKING:
     from checker.sources.cloudformation.intrinsics import Resolver
@@ -31,10 +32,13 @@ def extract(framework: str, resource_type: str, body: Any, inputs: Inputs | None
     `Properties` (intrinsics resolved by `inputs.resolver` on the way) or a
     Terraform resource's rendered values (lists wrapping values are walked)."""
     inputs = inputs or Inputs()
-    if framework == "cloudformation":
+    fw = Framework(framework)
+    if fw is Framework.CLOUDFORMATION:
         yield from _cloudformation(resource_type, body, inputs)
+    elif fw is Framework.TERRAFORM or fw is Framework.TERRAFORM_DATA:
+        yield from _plain(fw.value, resource_type, body, inputs)
     else:
-        yield from _plain(framework, resource_type, body, inputs)
+        assert_never(fw)
 
 
 def _plain(framework: str, resource_type: str, body: Any, inputs: Inputs) -> Iterator[Found]:

@@ -6,6 +6,7 @@ in one file, and every source and the checkov policies pick it up together.
 
 from __future__ import annotations
 
+import enum
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -15,6 +16,17 @@ from typing import Any
 
 from checker.catalog.modes import Mode
 from checker.model import Usage
+
+
+class Framework(str, enum.Enum):
+    """The syntaxes the catalog describes (its top-level keys)."""
+
+    #: Terraform resources: HCL, plan JSON and checkov's rendering of them.
+    TERRAFORM = "terraform"
+    #: Terraform data sources.
+    TERRAFORM_DATA = "terraform_data"
+    #: CloudFormation and SAM resources (templates, cdk.out, checkov).
+    CLOUDFORMATION = "cloudformation"
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,7 @@ def _catalog() -> dict[str, dict[str, tuple[AttributeSpec, ...]]]:
     for framework, types in raw.items():
         if framework.startswith("$"):
             continue
+        Framework(framework)  # a key the code does not know is a bug in the data file
         out[framework] = {
             rtype: tuple(AttributeSpec(tuple(s["path"].split(".")), Usage(s["usage"]), Mode(s["mode"])) for s in specs)
             for rtype, specs in types.items()
