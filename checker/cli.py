@@ -251,11 +251,6 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
     return result.exit_code
 
 
-def apply_config(args: argparse.Namespace) -> Resolved:
-    """Kept for the audit command: the merged settings."""
-    return settings_for(args)
-
-
 def _scan_settings(args: argparse.Namespace) -> Any:
     from checker.baseline import load_baseline
     from checker.pipeline import ScanSettings

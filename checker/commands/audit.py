@@ -8,7 +8,7 @@ from typing import Any
 
 def run(args: argparse.Namespace) -> int:
     from checker import __version__
-    from checker.cli import apply_config, emit, fail_on, max_feed_age, rule_context
+    from checker.cli import emit, fail_on, max_feed_age, rule_context, settings_for
     from checker.model import ScanResult
     from checker.pipeline import ScanSettings, assess
     from checker.sources.aws_live import Audit, targets
@@ -19,7 +19,6 @@ def run(args: argparse.Namespace) -> int:
         raise SystemExit(
             "bedrock-lifecycle: the audit needs boto3: pip install 'bedrock-lifecycle-checker[aws]'"
         ) from None
-    apply_config(args)
     ctx = rule_context(args)
     found = Audit(days=args.days).run(targets(args.profile, args.assume_role, args.region, args.partition))
     settings = ScanSettings(as_of=ctx.as_of, feed=ctx.feed, fail_on=fail_on(args), eol_window_days=ctx.eol_window_days)
@@ -36,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
         tool_version=__version__,
         max_feed_age_days=max_feed_age(args),
         feed_generated_by=ctx.feed.generated_by,
+        repository_changes=settings_for(args).repository_changes,
     )
     return emit(args, result)
 
