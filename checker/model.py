@@ -157,20 +157,37 @@ class Reference:
     two can never disagree.
     """
 
+    #: The value as resolved (a model id, ARN or profile), or the expression
+    #: text when it could not be resolved.
     raw: str
+    #: How the resource uses the model (the feed's EOL can differ by usage).
     usage: Usage
+    #: Terraform address with module path and instance key, or the logical id.
     resource: str
+    #: `aws_bedrockagent_agent`, `AWS::Bedrock::Agent`, `module`, ...
     resource_type: str
+    #: Where in the resource: `foundation_model`, `Properties.Definition...`.
     attribute: str
+    #: Where the value is written (the attribute's expression).
     location: Location
+    #: The source that read it: terraform, terraform_plan, cloudformation, cdk, aws.
     framework: str
+    #: False when the value is not known before deployment (`raw` is then
+    #: the expression; the reference is listed as unresolved, never clean).
     resolved: bool = True
+    #: The expression the value came from, when it is not the literal itself.
     expression: str | None = None
+    #: What apply will do (plans, the live audit); None when unknown.
     action: Action | None = None
+    #: True when a condition not known statically chose this value.
     conditional: bool = False
+    #: Where the model is called, when known (the provider's or an ARN's region).
     region: str | None = None
+    #: The places the value passed through: tfvars, module calls, parent stacks.
     via: tuple[Location, ...] = ()
+    #: The CDK construct path of the resource, for cdk.out templates.
     construct_path: str | None = None
+    #: A word to the user next to the reference (why it is unresolved...).
     note: str | None = None
     #: First and last line of the enclosing resource (0 when unknown): inline
     #: suppressions such as `checkov:skip` may sit anywhere inside the block.
@@ -227,11 +244,16 @@ class LifecycleStatus:
 
 @dataclass(frozen=True)
 class Suppression:
+    #: The rule (or the `CKV_BEDROCK_*` wildcard's match) it suppresses.
     rule_id: str
+    #: Why, as written: a suppression without a reason is not honoured.
     reason: str
+    #: Where the suppression is written.
     location: Location
+    #: Honoured until this date, then the finding counts again.
     until: date | None = None
     expired: bool = False
+    #: inline (our comment), checkov (checkov:skip) or metadata (template Metadata).
     origin: str = "inline"
 
 
@@ -239,16 +261,21 @@ class Suppression:
 class Finding:
     rule_id: str
     rule_name: str
+    #: The rule's severity, or the one the configuration gives it.
     severity: Severity
     reference: Reference
     status: LifecycleStatus
+    #: Said to the user: model, state, date, what to move to.
     message: str
+    #: The feed's recommended replacement models.
     replacements: tuple[str, ...] = ()
     model_name: str | None = None
+    #: Set when an inline or Metadata suppression matched (it may have expired).
     suppression: Suppression | None = None
     #: True when AWS names no Active replacement and `replacements` is our
     #: suggestion (newest Active model of the same provider and kind).
     replacement_suggested: bool = False
+    #: True when the baseline holds this finding: reported, never failing.
     baselined: bool = False
 
     @property
