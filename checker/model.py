@@ -11,7 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from checker.modelid import ModelIdentity
@@ -315,11 +315,19 @@ class SourceResult:
     #: evaluated with the configuration beside it): the unit's cache key
     #: would not see them change, so the result is not cached.
     cacheable: bool = True
+    #: Suppression lines of the files read (shown path -> (line, text)),
+    #: collected while reading, so suppressions need no second read.
+    marks: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    #: Suppressions in templates' Metadata (shown path -> logical id ->
+    #: (origin, entry, line)), from the documents the source parsed.
+    metadata_marks: dict[str, dict[str, list[tuple[str, Any, int]]]] = field(default_factory=dict)
 
     def extend(self, other: SourceResult) -> None:
         self.references.extend(other.references)
         self.errors.extend(other.errors)
         self.files.extend(other.files)
+        self.marks.update(other.marks)
+        self.metadata_marks.update(other.metadata_marks)
 
 
 @dataclass(frozen=True)

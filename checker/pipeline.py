@@ -16,6 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
+from typing import Any
 
 from checker import __version__
 from checker.baseline import apply_baseline
@@ -368,7 +369,12 @@ def _scan(
     refs = _dedupe(refs)
     refs.sort(key=lambda r: (r.location.file, r.location.line, r.location.column, r.resource, r.attribute))
     assessed, findings = assess(refs, settings)
-    suppressor = Suppressor(settings.as_of, options.max_file_bytes, _suppression_hint(files, probes))
+    marks: dict[str, tuple[tuple[int, str], ...]] = {}
+    metadata: dict[str, dict[str, list[tuple[str, Any, int]]]] = {}
+    for res in results:
+        marks.update(res.marks)
+        metadata.update(res.metadata_marks)
+    suppressor = Suppressor(settings.as_of, options.max_file_bytes, _suppression_hint(files, probes), marks, metadata)
     findings = suppressor.apply(findings)
     errors.extend(suppressor.errors)
     if settings.baseline is not None:

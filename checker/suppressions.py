@@ -19,7 +19,7 @@ apply and is reported as an error: silence must be explained.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -93,39 +93,110 @@ def parse_line(text: str, line: int, file: str, errors: list[ScanError]) -> Inli
     return None
 
 
+#: What a line or a file must contain to hold a suppression.
+MARKS = ("bedrock-lifecycle:ignore", "checkov:skip")
+
+#: Suppression lines of one file: (line number, line text).
+MarkLines = tuple[tuple[int, str], ...]
+#: Suppressions in one template's Metadata: logical id -> (origin, entry, line).
+MetadataMarks = dict[str, list[tuple[str, Any, int]]]
+
+
+def mark_lines(text: str) -> MarkLines | None:
+    """The lines of a file that name a suppression, collected by the source
+    that reads the file anyway, so suppressions need no second read.  None
+    when the file names neither tool (most files: nothing to record); an
+    empty tuple when it does but holds no suppression line."""
+    if "bedrock-lifecycle" not in text and "checkov" not in text:
+        return None
+    if not any(m in text for m in MARKS):
+        return ()
+    return tuple((i, line) for i, line in enumerate(text.splitlines(), start=1) if any(m in line for m in MARKS))
+
+
+def metadata_marks(doc: Any, text: str) -> MetadataMarks:
+    """The suppressions a parsed template's resources carry in `Metadata`,
+    collected by the template source from the document it parsed anyway."""
+    from checker.sources.cloudformation.yaml_loader import line_of
+
+    out: MetadataMarks = {}
+    if "bedrock-lifecycle" not in text and "checkov" not in text:
+        return out
+    resources = doc.get("Resources") if isinstance(doc, dict) else None
+    if not isinstance(resources, dict):
+        return out
+    for lid, body in resources.items():
+        meta = body.get("Metadata") if isinstance(body, dict) else None
+        if not isinstance(meta, dict):
+            continue
+        items: list[tuple[str, Any, int]] = []
+        ours = meta.get("bedrock-lifecycle")
+        for entry in (ours.get("ignore") or []) if isinstance(ours, dict) else []:
+            items.append(("metadata", _plain(entry), line_of(entry, line_of(body))))
+        ckv = meta.get("checkov")
+        for entry in (ckv.get("skip") or []) if isinstance(ckv, dict) else []:
+            items.append(("checkov", _plain(entry), line_of(entry, line_of(body))))
+        out[str(lid)] = items
+    return out
+
+
+def _plain(value: Any) -> Any:
+    """A Metadata entry without the loader's position types, so it pickles
+    to the pipeline like any dict."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, str):
+        return str(value)
+    return value
+
+
 def _matches(rule_ids: tuple[str, ...], rule_id: str) -> bool:
     return any(i == rule_id or (i.endswith("_*") and rule_id.startswith(i[:-1])) for i in rule_ids)
 
 
 class Suppressor:
-    """Reads each file once, only for files that have findings."""
+    """Applies the suppressions of the files that have findings.  The marks
+    come from the sources, collected while they read each file
+    (`SourceResult.marks`, `.metadata_marks`); a file no source reported
+    (a cached result, a plan) is read here, once."""
 
-    def __init__(self, as_of: date, max_bytes: int, may_suppress: Callable[[str], bool] | None = None) -> None:
+    def __init__(
+        self,
+        as_of: date,
+        max_bytes: int,
+        may_suppress: Callable[[str], bool] | None = None,
+        marks: Mapping[str, MarkLines] | None = None,
+        metadata: Mapping[str, MetadataMarks] | None = None,
+    ) -> None:
         self.as_of = as_of
         self.max_bytes = max_bytes
         #: From the first pass: False for a file that names no suppression
         #: mark, which then is not read again.
         self.may_suppress = may_suppress or (lambda _: True)
         self.errors: list[ScanError] = []
+        self._marks = marks or {}
+        self._metadata_marks = metadata or {}
         self._lines: dict[str, dict[int, Inline]] = {}
         self._metadata: dict[str, dict[str, list[Inline]]] = {}
 
     def _file(self, file: str) -> dict[int, Inline]:
         if file not in self._lines:
             found: dict[int, Inline] = {}
-            if not self.may_suppress(file):
-                self._lines[file] = found
-                return found
-            try:
-                text = read_text(file, self.max_bytes)
-            except FileReadError:
-                text = ""
-            if "bedrock-lifecycle:ignore" in text or "checkov:skip" in text:
-                for i, line in enumerate(text.splitlines(), start=1):
-                    if "bedrock-lifecycle:ignore" in line or "checkov:skip" in line:
-                        s = parse_line(line, i, file, self.errors)
-                        if s is not None:
-                            found[i] = s
+            if file in self._marks:
+                lines = self._marks[file]
+            elif not self.may_suppress(file):
+                lines = ()
+            else:
+                try:
+                    lines = mark_lines(read_text(file, self.max_bytes)) or ()
+                except FileReadError:
+                    lines = ()
+            for i, line in lines:
+                s = parse_line(line, i, file, self.errors)
+                if s is not None:
+                    found[i] = s
             self._lines[file] = found
         return self._lines[file]
 
@@ -134,40 +205,39 @@ class Suppressor:
             return self._metadata[file]
         out: dict[str, list[Inline]] = {}
         self._metadata[file] = out
+        raw = self._metadata_marks.get(file)
+        if raw is None:
+            raw = self._read_metadata(file)
+        for lid, entries in raw.items():
+            items: list[Inline] = []
+            for origin, entry, line in entries:
+                if origin == "metadata":
+                    s = self._metadata_entry(entry, file, line, origin)
+                    if s:
+                        items.append(s)
+                elif isinstance(entry, dict) and isinstance(entry.get("id"), str):
+                    reason = str(entry.get("comment") or "(checkov skip, no reason given)")
+                    items.append(Inline((entry["id"],), reason, line, None, "checkov"))
+            out[lid] = items
+        return out
+
+    def _read_metadata(self, file: str) -> MetadataMarks:
+        """For a template no source reported (a cached result): read it."""
         if not self.may_suppress(file):
-            return out
+            return {}
         try:
             text = read_text(file, self.max_bytes)
         except FileReadError:
-            return out
+            return {}
         if "bedrock-lifecycle" not in text and "checkov" not in text:
-            return out
-        from checker.sources.cloudformation.yaml_loader import TemplateError, line_of, load_template_text
+            return {}
+        from checker.sources.cloudformation.yaml_loader import TemplateError, load_template_text
 
         try:
             doc = load_template_text(text)
         except TemplateError:
-            return out
-        resources = doc.get("Resources") if isinstance(doc, dict) else None
-        if not isinstance(resources, dict):
-            return out
-        for lid, body in resources.items():
-            meta = body.get("Metadata") if isinstance(body, dict) else None
-            if not isinstance(meta, dict):
-                continue
-            items: list[Inline] = []
-            ours = meta.get("bedrock-lifecycle")
-            for entry in (ours.get("ignore") or []) if isinstance(ours, dict) else []:
-                s = self._metadata_entry(entry, file, line_of(entry, line_of(body)), "metadata")
-                if s:
-                    items.append(s)
-            ckv = meta.get("checkov")
-            for entry in (ckv.get("skip") or []) if isinstance(ckv, dict) else []:
-                if isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                    reason = str(entry.get("comment") or "(checkov skip, no reason given)")
-                    items.append(Inline((entry["id"],), reason, line_of(entry, line_of(body)), None, "checkov"))
-            out[str(lid)] = items
-        return out
+            return {}
+        return metadata_marks(doc, text)
 
     def _metadata_entry(self, entry: Any, file: str, line: int, origin: str) -> Inline | None:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):

@@ -22,6 +22,7 @@ from checker.sources.cloudformation.yaml_loader import (
 )
 from checker.sources.prefilter import template_may_matter
 from checker.sources.values import Unknown
+from checker.suppressions import mark_lines, metadata_marks
 from checker.util.textio import FileReadError, read_text
 
 
@@ -75,6 +76,10 @@ class TemplateScan:
         except TemplateError as exc:
             self.error(f"cannot parse template: {exc}", exc.line)
             return
+        marks = mark_lines(text)
+        if marks is not None:
+            self.result.marks[self.shown] = marks
+            self.result.metadata_marks[self.shown] = metadata_marks(doc, text)
         if not isinstance(doc, dict) or not (
             isinstance(doc.get("Resources"), dict) or "AWSTemplateFormatVersion" in doc
         ):

@@ -21,6 +21,7 @@ from checker.sources.terraform.inputs import Input
 from checker.sources.terraform.module_dir import ModuleDir, block_matters, tf_files
 from checker.sources.terraform.origin import Origin, tfvars_json_origins
 from checker.sources.values import Unknown
+from checker.suppressions import mark_lines
 from checker.util.textio import FileReadError, read_text
 
 
@@ -50,6 +51,9 @@ class UnitScan:
                 continue  # a symlink out of the tree (discovery reports it); never read
             try:
                 text = read_text(f, self.options.max_file_bytes)
+                marks = mark_lines(text)
+                if marks is not None:
+                    self.result.marks[display_path(f)] = marks
                 if f.endswith(".json"):
                     md.add_parsed(parse_tf_json(text, f))
                     continue
