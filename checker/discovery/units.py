@@ -63,7 +63,7 @@ def claim(
     owners = [s for s in registered if s.owns_directory]
     owned: list[str] = []
     for src in owners:
-        mine = [f for f in files if os.path.basename(f).endswith(src.suffixes) and src.probe(f, probes.get(f, NOTHING))]
+        mine = [f for f in files if f.endswith(src.suffixes) and src.probe(f, probes.get(f, NOTHING))]
         dirs = {os.path.dirname(f) for f in mine}
         # A directory inside another one (a nested assembly) belongs to it.
         outer = {d for d in dirs if not any(d != o and is_within(d, [o]) for o in dirs)}
@@ -71,11 +71,21 @@ def claim(
         owned.extend(outer)
     below = tuple(d.rstrip(os.sep) + os.sep for d in owned)
     others = [s for s in registered if not s.owns_directory]
+    # Large trees repeat a few names (main.tf, variables.tf): the candidates
+    # are worked out once per name, which keeps this loop at walk speed.
+    by_name: dict[str, list[Source]] = {}
     for f in files:
         if below and f.startswith(below):
             continue
-        for src in _claimants(os.path.basename(f), others):
-            if src.probe(f, probes.get(f, NOTHING)):
+        name = f[f.rfind(os.sep) + 1 :]
+        candidates = by_name.get(name)
+        if candidates is None:
+            candidates = by_name[name] = _claimants(name, others)
+        if not candidates:
+            continue
+        probe = probes.get(f, NOTHING)
+        for src in candidates:
+            if src.probe(f, probe):
                 claimed[src.name].append(f)
                 break
         else:
