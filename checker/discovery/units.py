@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from checker.discovery.survey import probe_all
 from checker.discovery.walk import is_within, walk
@@ -110,13 +110,19 @@ def plan_parts(
     claimed = claim(files, probes, frozenset(r for r in options.roots if os.path.isfile(r)))
     early = [u for s in sources() if s.early for u in s.units(claimed[s.name], options, probes)]
     late = {s.name: claimed[s.name] for s in sources() if not s.early}
-    return early, late
+    return _with_marks(early, probes), late
 
 
 def late_units(late: Mapping[str, list[str]], options: ScanOptions, probes: Mapping[str, Probe]) -> list[Unit]:
     from checker.sources.registry import source
 
-    return [u for name, fs in late.items() for u in source(name).units(fs, options, probes)]
+    return _with_marks([u for name, fs in late.items() for u in source(name).units(fs, options, probes)], probes)
+
+
+def _with_marks(units: list[Unit], probes: Mapping[str, Probe]) -> list[Unit]:
+    """Tell each unit which of its files the first pass saw a suppression
+    mark in, so its source looks for suppressions only there."""
+    return [replace(u, marked=frozenset(f for f in u.files if probes.get(f, NOTHING).suppresses)) for u in units]
 
 
 def plan(files: list[str], options: ScanOptions | None = None, probes: Mapping[str, Probe] | None = None) -> list[Unit]:

@@ -4,7 +4,7 @@ stacks it ships; the CDK source scans assembly templates through here."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from checker.model import SourceResult
 from checker.sources.base import ScanOptions, Unit
@@ -22,6 +22,7 @@ def scan_template_file(
     construct_paths: dict[str, str] | None = None,
     display: str | None = None,
     result: SourceResult | None = None,
+    may_hold_marks: Callable[[str], bool] = lambda _: True,
 ) -> SourceResult:
     """Scan one template (and the nested stacks it ships).  The CDK source
     calls this with `framework="cdk"` and the assembly's construct paths."""
@@ -38,13 +39,16 @@ def scan_template_file(
         via=(),
         chain=(os.path.normpath(path),),
         region=None,
+        may_hold_marks=may_hold_marks,
     )
     scan.run()
     return result
 
 
 def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
-    return scan_template_file(unit.key, options, result=SourceResult(files=list(unit.files)))
+    return scan_template_file(
+        unit.key, options, result=SourceResult(files=list(unit.files)), may_hold_marks=unit.may_hold_marks
+    )
 
 
 class CloudFormationSource:

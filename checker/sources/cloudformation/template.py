@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from checker.catalog.extract import extract
@@ -40,6 +40,7 @@ class TemplateScan:
         via: tuple[Location, ...],
         chain: tuple[str, ...],
         region: str | None,
+        may_hold_marks: Callable[[str], bool] = lambda _: True,
     ) -> None:
         self.path = path
         self.options = options
@@ -55,6 +56,9 @@ class TemplateScan:
         self.inherited: Sites = {}
         #: The DefinitionSubstitutions of the resource being read.
         self.substitutions: dict[str, Any] = {}
+        #: Whether to look for suppression marks in a file (the unit knows
+        #: from the first pass which of its files have none).
+        self.may_hold_marks = may_hold_marks
         self.roots = [os.path.realpath(r) for r in (options.roots or (os.path.dirname(path) or ".",))]
 
     def error(self, message: str, line: int = 0) -> None:
@@ -76,7 +80,7 @@ class TemplateScan:
         except TemplateError as exc:
             self.error(f"cannot parse template: {exc}", exc.line)
             return
-        marks = mark_lines(text)
+        marks = mark_lines(text) if self.may_hold_marks(self.path) else None
         if marks is not None:
             self.result.marks[self.shown] = marks
             self.result.metadata_marks[self.shown] = metadata_marks(doc, text)
@@ -204,6 +208,7 @@ class TemplateScan:
             via=(*self.via, Location(self.shown, line)),
             chain=(*self.chain, target),
             region=self.region,
+            may_hold_marks=self.may_hold_marks,
         )
         child.inherited = inherited
         child.run()
