@@ -121,8 +121,16 @@ def late_units(late: Mapping[str, list[str]], options: ScanOptions, probes: Mapp
 
 def _with_marks(units: list[Unit], probes: Mapping[str, Probe]) -> list[Unit]:
     """Tell each unit which of its files the first pass saw a suppression
-    mark in, so its source looks for suppressions only there."""
-    return [replace(u, marked=frozenset(f for f in u.files if probes.get(f, NOTHING).suppresses)) for u in units]
+    mark in, so its source looks for suppressions only there (most units:
+    none, and they are passed on as they are).  A CDK assembly's source looks
+    in every template it reads: they are not the unit's files."""
+    if not any(p.suppresses for p in probes.values()):
+        return units
+    out = []
+    for u in units:
+        marked = frozenset(f for f in u.files if probes.get(f, NOTHING).suppresses)
+        out.append(replace(u, marked=marked) if marked else u)
+    return out
 
 
 def plan(files: list[str], options: ScanOptions | None = None, probes: Mapping[str, Probe] | None = None) -> list[Unit]:

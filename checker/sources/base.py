@@ -59,13 +59,11 @@ class Unit:
     #: False when the first pass showed that no file of the unit can hold a
     #: model: the unit is then neither parsed nor looked up in the cache.
     matters: bool = True
-    #: The files of `files` the first pass saw a suppression mark in; the
-    #: source collects suppressions only from those (and from any file it
-    #: reads that is not in `files`).  None: no first pass, look everywhere.
-    marked: frozenset[str] | None = None
-
-    def may_hold_marks(self, path: str) -> bool:
-        return self.marked is None or path in self.marked or path not in self.files
+    #: The files the first pass saw a suppression mark in (of `files`, or
+    #: below the directory a directory unit owns): the source collects
+    #: suppressions while reading those; any other file with a finding is
+    #: read for them afterwards (a unit made by hand, a cached result).
+    marked: frozenset[str] = frozenset()
 
 
 class Source(Protocol):

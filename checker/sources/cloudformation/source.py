@@ -47,7 +47,7 @@ def scan_template_file(
 
 def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     return scan_template_file(
-        unit.key, options, result=SourceResult(files=list(unit.files)), may_hold_marks=unit.may_hold_marks
+        unit.key, options, result=SourceResult(files=list(unit.files)), may_hold_marks=unit.marked.__contains__
     )
 
 

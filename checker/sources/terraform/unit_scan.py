@@ -51,7 +51,7 @@ class UnitScan:
                 continue  # a symlink out of the tree (discovery reports it); never read
             try:
                 text = read_text(f, self.options.max_file_bytes)
-                marks = mark_lines(text) if self.unit.may_hold_marks(f) else None
+                marks = mark_lines(text) if f in self.unit.marked else None
                 if marks is not None:
                     self.result.marks[display_path(f)] = marks
                 if f.endswith(".json"):
