@@ -81,8 +81,6 @@ def claim(
         candidates = by_name.get(name)
         if candidates is None:
             candidates = by_name[name] = _claimants(name, others)
-        if not candidates:
-            continue
         probe = probes.get(f, NOTHING)
         for src in candidates:
             if src.probe(f, probe):
