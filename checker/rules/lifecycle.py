@@ -3,6 +3,7 @@ person who has to act: the model, its state, the date, and what to move to."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -254,4 +255,16 @@ def _newest_active(feed: Feed, model: FeedModel, on: date, region: str | None, w
     ]
     if not candidates:
         return None
-    return max(candidates, key=lambda m: (m.launch_date or date.min, m.model_id))
+    # A Haiku user moves to a Haiku, not to the provider's newest (and
+    # dearest) Opus: prefer the same family when the feed has one Active.
+    family = _family(model.name)
+    same = [m for m in candidates if family and _family(m.name) == family]
+    return max(same or candidates, key=lambda m: (m.launch_date or date.min, m.model_id))
+
+
+def _family(name: str) -> frozenset[str]:
+    """The words of a model's name without its version marks: "Claude 3
+    Haiku" and "Claude Haiku 4.5" are both {claude, haiku}; "Claude v2" is
+    {claude}, which names no family of its own."""
+    words = frozenset(w for w in re.split(r"[^a-z0-9.]+", name.lower()) if w and not any(c.isdigit() for c in w))
+    return words if len(words) > 1 else frozenset()

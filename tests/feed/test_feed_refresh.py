@@ -615,7 +615,7 @@ def test_legacy_findings_carry_the_replacement() -> None:
     )
     found = findings_for(ref, RuleContext(as_of=date(2026, 12, 1), feed=load_bundled_feed()))
     legacy = next(f for f in found if f.rule_id == "CKV_BEDROCK_3")
-    assert legacy.replacements == ("anthropic.claude-opus-5",) and legacy.replacement_suggested
+    assert legacy.replacements == ("anthropic.claude-sonnet-4-6",) and legacy.replacement_suggested
 
 
 # --------------------------------------------------------------------------- publishing and the scheduled refresh
@@ -870,3 +870,22 @@ def test_max_feed_age_from_the_environment_and_a_repository_raise_is_listed(tmp_
     got = resolve(Flags(), [str(tmp_path)], env={})
     # A repository that stretches the age warning weakens the policy: it is listed.
     assert got.max_feed_age == 400 and any("max_feed_age: 400" in c for c in got.repository_changes)
+
+
+@pytest.mark.parametrize(
+    ("old", "suggested"),
+    [
+        # Same family first: a Haiku moves to a Haiku, a Sonnet to a Sonnet.
+        ("anthropic.claude-3-haiku-20240307-v1:0", "anthropic.claude-haiku-4-5-20251001-v1:0"),
+        ("anthropic.claude-sonnet-4-5-20250929-v1:0", "anthropic.claude-sonnet-4-6"),
+        ("anthropic.claude-opus-4-1-20250805-v1:0", "anthropic.claude-opus-5"),
+        # "Claude v2" names no family: the newest Active model of the kind.
+        ("anthropic.claude-v2", "anthropic.claude-opus-5"),
+    ],
+)
+def test_a_suggestion_prefers_the_same_model_family(old: str, suggested: str) -> None:
+    feed = load_bundled_feed()
+    model = feed.lookup(old)
+    assert model is not None
+    advice = replacement_advice(feed, model, date(2026, 12, 1), None)
+    assert advice.models == (suggested,) and advice.suggested
