@@ -70,15 +70,14 @@ class _FormatAction(argparse.Action):
 class _OutputAction(argparse.Action):
     def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None) -> None:
         outputs = list(getattr(namespace, "outputs", None) or [])
-        for pair in outputs:
-            if pair[1] is None:
-                pair[1] = values
-                break
+        # The --format just before, not the first without a file: with
+        # `-f text -f text -o FILE` the file is the second text's.
+        if not outputs:
+            outputs.append(["text", values])
+        elif outputs[-1][1] is None:
+            outputs[-1][1] = values
         else:
-            if not outputs:
-                outputs.append(["text", values])
-            else:
-                parser.error(f"--output {values} has no --format of its own to write")
+            parser.error(f"--output {values} has no --format of its own to write")
         namespace.outputs = outputs
 
 
@@ -197,9 +196,11 @@ def emit(args: argparse.Namespace, result: ScanResult) -> int:
     """Write every requested format; machine formats never get progress noise."""
     from checker.reports import render
 
+    code = result.exit_code
     for fmt, path in _outputs(args):
-        _write_output(path, render(str(fmt), result))
-    return result.exit_code
+        if not _write_output(path, render(str(fmt), result, to_file=path not in (None, "-"))):
+            code = EXIT_ERROR
+    return code
 
 
 def _outputs(args: argparse.Namespace) -> list[list[str | None]]:
@@ -207,14 +208,25 @@ def _outputs(args: argparse.Namespace) -> list[list[str | None]]:
     return outputs
 
 
-def _write_output(path: str | None, text: str) -> None:
+def _write_output(path: str | None, text: str) -> bool:
+    """False, after a one-line message, when the report cannot be written (a
+    directory, no permission, a full disk): the other reports are still
+    written and the exit code says 2, never a traceback with the findings
+    code 1."""
     from checker.util.atomic import atomic_write_text
 
-    if path is None or path == "-":
-        sys.stdout.write(text)
-        sys.stdout.flush()
-    else:
-        atomic_write_text(path, text)
+    try:
+        if path is None or path == "-":
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        else:
+            atomic_write_text(path, text)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        sys.stderr.write(f"bedrock-lifecycle: cannot write the report to {path or 'stdout'}: {exc.strerror or exc}\n")
+        return False
+    return True
 
 
 def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
@@ -232,23 +244,33 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
     walked = stat_walk(args.paths, settings, cache)
     outputs = _outputs(args)
     keys = [
-        report_key(args.paths, settings, walked, f"{fmt} colour={use_colour()}" if fmt == "text" else str(fmt))
-        for fmt, _ in outputs
+        report_key(
+            args.paths,
+            settings,
+            walked,
+            f"{fmt} colour={use_colour() and path in (None, '-')}" if fmt == "text" else str(fmt),
+        )
+        for fmt, path in outputs
     ]
     hits = [cache.get_report(k) if k else None for k in keys]
     if all(h is not None for h in hits) and len({h[1] for h in hits if h}) == 1:
+        code = hits[0][1] if hits[0] else EXIT_ERROR
         for (_, path), hit in zip(outputs, hits, strict=True):
-            if hit is not None:
-                _write_output(path, hit[0])
-        return hits[0][1] if hits[0] else EXIT_ERROR
+            if hit is not None and not _write_output(path, hit[0]):
+                code = EXIT_ERROR
+        return code
     result = scan(args.paths, settings, on_progress=_progress(args), walked=walked)
-    stored = result.cacheable and not any(e.kind == "internal" for e in result.errors)
+    # A result with errors is not stored: an error may come from the
+    # environment (permissions, a vanished file) and must not outlive it.
+    stored = result.cacheable and not result.errors
+    code = result.exit_code
     for (fmt, path), key in zip(outputs, keys, strict=True):
-        text = render(str(fmt), result)
-        _write_output(path, text)
+        text = render(str(fmt), result, to_file=path not in (None, "-"))
+        if not _write_output(path, text):
+            code = EXIT_ERROR
         if key and stored:
             cache.put_report(key, text, result.exit_code)
-    return result.exit_code
+    return code
 
 
 def _scan_settings(args: argparse.Namespace) -> Any:
@@ -325,8 +347,10 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
         n = write_baseline(args.create_baseline, result.findings, result.as_of)
         sys.stderr.write(f"bedrock-lifecycle: wrote {n} finding(s) to the baseline {args.create_baseline}\n")
+        from checker.reports.escape import text
+
         for e in result.errors:
-            sys.stderr.write(f"error: {e}\n")
+            sys.stderr.write(f"error: {text(e)}\n")
         return EXIT_ERROR if result.errors else EXIT_CLEAN
     return emit(args, result)
 
@@ -537,13 +561,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.func(args)
         return code
     except (FeedError, UsageError, ConfigError, BaselineError) as exc:
-        sys.stderr.write(f"bedrock-lifecycle: {exc}\n")
+        from checker.reports.escape import text
+
+        # Several lines (schema violations) stay several lines; each is escaped.
+        sys.stderr.write("".join(f"bedrock-lifecycle: {text(ln)}\n" for ln in str(exc).splitlines()[:1]))
+        sys.stderr.write("".join(f"{text(ln)}\n" for ln in str(exc).splitlines()[1:]))
         return EXIT_ERROR
     except BrokenPipeError:
         return EXIT_ERROR
     except KeyboardInterrupt:
         sys.stderr.write("bedrock-lifecycle: interrupted\n")
         return 130
+    except MemoryError:
+        sys.stderr.write("bedrock-lifecycle: out of memory\n")
+        return EXIT_ERROR
+    except Exception as exc:  # the last line of defence of the exit-code contract
+        return _crashed(exc)
+
+
+def _crashed(exc: BaseException) -> int:
+    """Any other failure is exit 2 with one line naming it and where it
+    happened: exit 1 would tell CI "findings", and a traceback would hide
+    the message.  BEDROCK_LIFECYCLE_DEBUG=1 shows the traceback too."""
+    import traceback
+
+    if os.environ.get("BEDROCK_LIFECYCLE_DEBUG"):
+        traceback.print_exception(exc)
+    tb = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    where = f" ({os.path.basename(tb.filename)}:{tb.lineno})" if tb else ""
+    from checker.reports.escape import text
+
+    message = text(" ".join(str(exc).split())[:300])
+    sys.stderr.write(f"bedrock-lifecycle: internal error{where}: {type(exc).__name__}: {message}\n")
+    return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -65,5 +65,12 @@ def renderer(format_name: str) -> Callable[[ScanResult], str]:
     assert_never(fmt)
 
 
-def render(format_name: str, result: ScanResult) -> str:
+def render(format_name: str, result: ScanResult, to_file: bool = False) -> str:
+    """`to_file`: the report goes to an `--output` file, which never gets
+    terminal colour codes whatever the environment says (FORCE_COLOR is for
+    the terminal's log, not for an artefact a later step parses)."""
+    if to_file and format_name == "text":
+        from checker.reports.text import render as render_text
+
+        return render_text(result, colour=False)
     return renderer(format_name)(result)

@@ -136,3 +136,18 @@ def definition_groups(findings: list[Finding]) -> list[tuple[Definition, list[Fi
         key = (d.location.file, d.location.line, d.location.column)
         groups.setdefault(key, (d, []))[1].append(f)
     return [groups[k] for k in sorted(groups)]
+
+
+def quiet_because(f: Finding) -> str:
+    """Why a finding does not count, in the words every format shows next to
+    it: a suppressed or baselined finding stays visible, with its reason,
+    where the reason was written and until when it holds."""
+    parts = []
+    s = f.suppression
+    if s is not None and not s.expired:
+        kind = {"checkov": "checkov skip", "metadata": "suppressed in Metadata"}.get(s.origin, "suppressed inline")
+        until = f" until {s.until.isoformat()}" if s.until else ""
+        parts.append(f"{kind} at {s.location}{until}: {s.reason}")
+    if f.baselined:
+        parts.append("in the baseline")
+    return "; ".join(parts)

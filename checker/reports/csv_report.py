@@ -1,5 +1,7 @@
 """The audit inventory: every model reference, not only findings, one row
-each, for the spreadsheet a compliance team keeps."""
+each, for the spreadsheet a compliance team keeps.  Every cell goes through
+`reports.escape.csv_cell`: a spreadsheet must not run a formula that a
+scanned file planted in a resource name or value."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import csv
 import io
 
 from checker.model import ScanResult
+from checker.reports.escape import csv_cell
 
 COLUMNS = (
     "file",
@@ -47,32 +50,31 @@ def render(result: ScanResult) -> str:
     w.writerow(COLUMNS)
     for a in result.references:
         r, s = a.reference, a.status
-        w.writerow(
-            [
-                r.location.file,
-                r.location.line or "",
-                r.resource,
-                r.resource_type,
-                r.attribute,
-                r.usage.value,
-                r.framework,
-                r.action.value if r.action else "",
-                r.model_id or "",
-                a.model_name or "",
-                r.raw,
-                "yes" if r.model_id else "no",
-                s.state.value,
-                s.legacy_date.isoformat() if s.legacy_date else "",
-                s.public_extended_access_date.isoformat() if s.public_extended_access_date else "",
-                s.eol_date.isoformat() if s.eol_date else "",
-                "" if s.days_to_eol is None else s.days_to_eol,
-                " ".join(a.replacements),
-                r.effective_region or "",
-                r.construct_path or "",
-                " ".join(sorted(rules.get(id(r), []))),
-                "yes" if suppressed.get(id(r)) else "",
-                str(r.definition.location) if r.definition and r.definition.elsewhere else "",
-                r.definition.kind if r.definition and r.definition.elsewhere else "",
-            ]
-        )
+        row = [
+            r.location.file,
+            r.location.line or "",
+            r.resource,
+            r.resource_type,
+            r.attribute,
+            r.usage.value,
+            r.framework,
+            r.action.value if r.action else "",
+            r.model_id or "",
+            a.model_name or "",
+            r.raw,
+            "yes" if r.model_id else "no",
+            s.state.value,
+            s.legacy_date.isoformat() if s.legacy_date else "",
+            s.public_extended_access_date.isoformat() if s.public_extended_access_date else "",
+            s.eol_date.isoformat() if s.eol_date else "",
+            "" if s.days_to_eol is None else s.days_to_eol,
+            " ".join(a.replacements),
+            r.effective_region or "",
+            r.construct_path or "",
+            " ".join(sorted(rules.get(id(r), []))),
+            "yes" if suppressed.get(id(r)) else "",
+            str(r.definition.location) if r.definition and r.definition.elsewhere else "",
+            r.definition.kind if r.definition and r.definition.elsewhere else "",
+        ]
+        w.writerow([csv_cell(c) for c in row])
     return buf.getvalue()

@@ -2,7 +2,10 @@
 
 One test case per resource and rule: a reviewer sees which checks passed as
 well as which failed.  Findings at or above `--fail-on` are failures; those
-below it pass with their message kept as output, so nothing is hidden.
+below it pass with their message kept as output, and suppressed or
+baselined ones are skipped with their reason, so nothing is hidden.  Every
+input-derived string goes through `reports.escape.xml`: a control character
+in a file name must not make the whole file unparsable.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from checker.model import Finding, ScanResult
-from checker.reports.common import definition_text, replacement_text
+from checker.reports.common import definition_text, quiet_because, replacement_text
+from checker.reports.escape import xml
 from checker.rules import ALL_RULES
 
 
@@ -30,36 +34,45 @@ def render(result: ScanResult) -> str:
     if result.repository_changes:
         props = ET.SubElement(suite, "properties")
         for c in result.repository_changes:
-            ET.SubElement(props, "property", name="repository_change", value=c)
+            ET.SubElement(props, "property", name="repository_change", value=xml(c))
     tests = failures = errors = skipped = 0
     for file, resource in resources:
         for rule in ALL_RULES:
-            case = ET.SubElement(suite, "testcase", classname=file, name=f"{rule.id} {resource}")
+            case = ET.SubElement(suite, "testcase", classname=xml(file), name=xml(f"{rule.id} {resource}"))
             tests += 1
             found = by_resource[(file, resource)].get(rule.id, [])
             failing = [f for f in found if f.active and f.severity.rank >= result.fail_on.rank]
             if failing:
                 failures += 1
                 first = failing[0]
-                el = ET.SubElement(case, "failure", message=first.message, type=first.severity.value)
-                el.text = "\n".join(
-                    f"{f.reference.location.file}:{f.reference.location.line}: {f.message}"
-                    + (f"\n{replacement_text(f)}" if replacement_text(f) else "")
-                    + (f"\ndefined at {definition_text(f.reference)}" if definition_text(f.reference) else "")
-                    for f in failing
+                el = ET.SubElement(case, "failure", message=xml(first.message), type=first.severity.value)
+                el.text = xml(
+                    "\n".join(
+                        f"{f.reference.location.file}:{f.reference.location.line}: {f.message}"
+                        + (f"\n{replacement_text(f)}" if replacement_text(f) else "")
+                        + (f"\ndefined at {definition_text(f.reference)}" if definition_text(f.reference) else "")
+                        for f in failing
+                    )
                 )
             elif found and all(not f.active for f in found):
                 skipped += 1
-                reason = found[0].suppression.reason if found[0].suppression else "in the baseline"
-                ET.SubElement(case, "skipped", message=reason)
-            elif found:
+                ET.SubElement(case, "skipped", message=xml("; ".join(quiet_because(f) for f in found)))
+                continue
+            failed = {id(f) for f in failing}
+            shown = [f for f in found if id(f) not in failed]
+            if shown:
                 out = ET.SubElement(case, "system-out")
-                out.text = "\n".join(f"{f.severity.value}: {f.message}" for f in found)
+                out.text = xml(
+                    "\n".join(
+                        f"{f.severity.value}: {f.message}" + (f" ({quiet_because(f)})" if not f.active else "")
+                        for f in shown
+                    )
+                )
     for e in result.errors:
-        case = ET.SubElement(suite, "testcase", classname=e.file, name="read")
+        case = ET.SubElement(suite, "testcase", classname=xml(e.file), name="read")
         tests += 1
         errors += 1
-        ET.SubElement(case, "error", message=e.message, type=e.kind).text = str(e)
+        ET.SubElement(case, "error", message=xml(e.message), type=xml(e.kind)).text = xml(e)
     suite.set("tests", str(tests))
     suite.set("failures", str(failures))
     suite.set("errors", str(errors))

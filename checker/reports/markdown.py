@@ -1,27 +1,80 @@
-"""A pull-request comment or GITHUB_STEP_SUMMARY table."""
+"""A pull-request comment or GITHUB_STEP_SUMMARY table.
+
+Everything taken from the scanned tree is escaped for GitHub-flavoured
+Markdown (`reports.escape`): a logical id or file name cannot open a link,
+raw HTML, a mention or a new table row in the comment.  Suppressed and
+baselined findings are listed with their reasons, and the report never calls
+a scan clean while it hides any.
+"""
 
 from __future__ import annotations
 
-from checker.model import ScanResult, Severity
-from checker.reports.common import REPOSITORY_CHANGES, definition_groups, definition_text, feed_line, feed_notices
+from checker.model import Finding, ScanResult, Severity
+from checker.reports.common import (
+    REPOSITORY_CHANGES,
+    definition_groups,
+    definition_text,
+    feed_line,
+    feed_notices,
+    quiet_because,
+)
+from checker.reports.escape import markdown as md
+from checker.reports.escape import markdown_code as code
 
 _ICON = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "notice"}
 
 
 def _cell(text: str) -> str:
+    """Our own text (feed lines, notices) in a cell or a quote."""
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _row(cells: tuple[str, ...]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def _model_cells(f: Finding) -> tuple[str, ...]:
+    return (
+        _ICON[f.severity],
+        f.rule_id,
+        code(f.model_id),
+        f.status.state.label,
+        f.status.eol_date.isoformat() if f.status.eol_date else "—",
+    )
+
+
+def _where(f: Finding) -> str:
+    r = f.reference
+    loc = code(f"{r.location.file}:{r.location.line}" if r.location.line else r.location.file)
+    site = definition_text(r)
+    if site is not None:
+        loc += f" (defined at {code(site)})"
+    return f"{loc} {code(r.construct_path or r.resource)}"
+
+
+def _order(findings: list[Finding]) -> list[Finding]:
+    return sorted(
+        findings,
+        key=lambda f: (
+            -f.severity.rank,
+            f.status.days_to_eol if f.status.days_to_eol is not None else 10**6,
+            f.reference.location.file,
+            f.reference.location.line,
+        ),
+    )
 
 
 def render(result: ScanResult) -> str:
     active = [f for f in result.findings if f.active]
+    quiet = [f for f in result.findings if not f.active]
     lines = ["## Bedrock model lifecycle", ""]
     if result.repository_changes:
         lines += [f"**Note:** {REPOSITORY_CHANGES}:", ""]
-        lines += ["- `" + c.replace("`", "'") + "`" for c in result.repository_changes]
+        lines += [f"- {code(c)}" for c in result.repository_changes]
         lines.append("")
     about = [f"_{_cell(feed_line(result))}._"]
     about += [f"> **{n.level.title()}:** {_cell(n.text)}" for n in feed_notices(result)]
-    if not active and not result.errors:
+    if not active and not quiet and not result.errors:
         lines.append(
             f"No Legacy or End-of-Life Bedrock models in {len(result.references)} model reference(s) "
             f"(as of {result.as_of.isoformat()})."
@@ -32,58 +85,47 @@ def render(result: ScanResult) -> str:
     lines.append(
         f"**{counts[Severity.ERROR]} error(s), {counts[Severity.WARNING]} warning(s), {counts[Severity.NOTICE]} "
         f"notice(s)** in {len(result.references)} model reference(s), as of {result.as_of.isoformat()} "
-        f"(feed data {result.feed_as_of.isoformat()})."
+        f"(feed data {result.feed_as_of.isoformat()})"
+        + (f"; **{len(quiet)} suppressed or baselined**, listed below." if quiet else ".")
     )
-    lines += [
-        "",
-        "| Severity | Rule | Model | State | EOL date | Days left | Replacement | Where |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    order = sorted(
-        active,
-        key=lambda f: (
-            -f.severity.rank,
-            f.status.days_to_eol if f.status.days_to_eol is not None else 10**6,
-            f.reference.location.file,
-            f.reference.location.line,
-        ),
-    )
-    for f in order:
-        r = f.reference
-        loc = f"`{r.location.file}:{r.location.line}`" if r.location.line else f"`{r.location.file}`"
-        site = definition_text(r)
-        if site is not None:
-            loc += f" (defined at `{site}`)"
-        lines.append(
-            "| "
-            + " | ".join(
-                _cell(x)
-                for x in (
-                    _ICON[f.severity],
-                    f.rule_id,
-                    f"`{f.model_id}`",
-                    f.status.state.label,
-                    f.status.eol_date.isoformat() if f.status.eol_date else "—",
-                    str(f.status.days_to_eol) if f.status.days_to_eol is not None else "—",
-                    (", ".join(f"`{x}`" for x in f.replacements) + (" (suggested)" if f.replacement_suggested else ""))
-                    or "—",
-                    f"{loc} `{r.construct_path or r.resource}`",
+    if active:
+        lines += [
+            "",
+            "| Severity | Rule | Model | State | EOL date | Days left | Replacement | Where |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for f in _order(active):
+            replacement = ", ".join(code(x) for x in f.replacements) + (
+                " (suggested)" if f.replacement_suggested and f.replacements else ""
+            )
+            lines.append(
+                _row(
+                    (
+                        *_model_cells(f),
+                        str(f.status.days_to_eol) if f.status.days_to_eol is not None else "—",
+                        replacement or "—",
+                        _where(f),
+                    )
                 )
             )
-            + " |"
-        )
     groups = definition_groups(active)
     if groups:
         lines += ["", "### Where to edit", "", "| Definition site | Kind | Model | Used by |", "|---|---|---|---|"]
         for d, found in groups:
-            users = sorted({f"`{f.reference.construct_path or f.reference.resource}`" for f in found})
-            lines.append(
-                "| "
-                + " | ".join(_cell(x) for x in (f"`{d.location}`", d.kind, f"`{found[0].model_id}`", ", ".join(users)))
-                + " |"
-            )
+            users = sorted({code(f.reference.construct_path or f.reference.resource) for f in found})
+            lines.append(_row((code(d.location), _cell(d.kind), code(found[0].model_id), ", ".join(users))))
+    if quiet:
+        lines += [
+            "",
+            f"**{len(quiet)} finding(s) suppressed or in the baseline** (they do not fail the check):",
+            "",
+            "| Severity | Rule | Model | State | EOL date | Where | Why |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for f in _order(quiet):
+            lines.append(_row((*_model_cells(f), _where(f), md(quiet_because(f)))))
     lines += ["", *about]
     if result.errors:
         lines += ["", f"**{len(result.errors)} file(s) could not be read:**", ""]
-        lines += [f"- `{e.file}{':' + str(e.line) if e.line else ''}`: {_cell(e.message)}" for e in result.errors]
+        lines += [f"- {code(f'{e.file}:{e.line}' if e.line else e.file)}: {md(e.message)}" for e in result.errors]
     return "\n".join(lines) + "\n"

@@ -2,7 +2,10 @@
 
 Partial fingerprints hash what identifies a finding (rule, file, resource,
 attribute, model), not its line, so code scanning keeps tracking a finding
-when code above it moves.
+when code above it moves.  File paths are percent-encoded URI references
+(`reports.escape.uri`).  Suppressed and baselined findings stay in the log
+with `suppressions` (kind, status, justification, where and until when), so
+code scanning shows them as dismissed with their reason, never drops them.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from checker.reports.common import (
     replacement_sentence,
     stale_status_note,
 )
+from checker.reports.escape import uri
 from checker.rules import ALL_RULES
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -51,7 +55,7 @@ def _related_location(index: int, loc: Location, text: str) -> dict[str, Any]:
         "id": index,
         "message": {"text": text},
         "physicalLocation": {
-            "artifactLocation": {"uri": loc.file, "uriBaseId": "%SRCROOT%"},
+            "artifactLocation": {"uri": uri(loc.file), "uriBaseId": "%SRCROOT%"},
             **({"region": region} if region else {}),
         },
     }
@@ -70,7 +74,7 @@ def _related(r: Reference) -> list[dict[str, Any]]:
 
 def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     r = f.reference
-    physical: dict[str, Any] = {"artifactLocation": {"uri": r.location.file, "uriBaseId": "%SRCROOT%"}}
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri(r.location.file), "uriBaseId": "%SRCROOT%"}}
     if r.location.line > 0:
         region: dict[str, Any] = {"startLine": r.location.line}
         if r.location.column > 0:
@@ -111,11 +115,26 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     related = _related(r)
     if related:
         out["relatedLocations"] = related
-    suppressions = []
-    if f.suppression is not None and not f.suppression.expired:
-        suppressions.append({"kind": "inSource", "justification": f.suppression.reason})
+    suppressions: list[dict[str, Any]] = []
+    s = f.suppression
+    if s is not None and not s.expired:
+        sup: dict[str, Any] = {
+            "kind": "inSource",
+            "status": "accepted",
+            "justification": s.reason,
+            "location": {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": uri(s.location.file), "uriBaseId": "%SRCROOT%"},
+                    **({"region": {"startLine": s.location.line}} if s.location.line > 0 else {}),
+                }
+            },
+            "properties": {"origin": s.origin},
+        }
+        if s.until is not None:
+            sup["properties"]["expires"] = s.until.isoformat()
+        suppressions.append(sup)
     if f.baselined:
-        suppressions.append({"kind": "external", "justification": "in the baseline"})
+        suppressions.append({"kind": "external", "status": "accepted", "justification": "in the baseline"})
     if suppressions:
         out["suppressions"] = suppressions
     return out
@@ -130,7 +149,7 @@ def as_document(result: ScanResult) -> dict[str, Any]:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": e.file, "uriBaseId": "%SRCROOT%"},
+                        "artifactLocation": {"uri": uri(e.file), "uriBaseId": "%SRCROOT%"},
                         **({"region": {"startLine": e.line}} if e.line > 0 else {}),
                     }
                 }

@@ -15,11 +15,13 @@ from checker.reports.common import (
     REPOSITORY_CHANGES,
     definition_groups,
     definition_text,
+    quiet_because,
     feed_line,
     feed_notices,
     replacement_text,
     stale_status_note,
 )
+from checker.reports.escape import text as t
 
 _COLOURS = {Severity.ERROR: "31", Severity.WARNING: "33", Severity.NOTICE: "36"}
 
@@ -38,42 +40,44 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
     def paint(text: str, code: str) -> str:
         return f"\033[{code}m{text}\033[0m" if colour else text
 
+    # Every string from the scanned tree goes through `t`: input never
+    # writes a raw control character to the terminal (see reports.escape).
     lines: list[str] = []
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for f in result.findings:
         if f.active:
             by_file[f.reference.location.file].append(f)
     for file in sorted(by_file):
-        lines.append(paint(file, "1"))
+        lines.append(paint(t(file), "1"))
         for f in sorted(by_file[file], key=lambda f: (f.reference.location.line, -f.severity.rank, f.rule_id)):
             r = f.reference
             sev = paint(f"{f.severity.value:<7}", _COLOURS[f.severity])
-            lines.append(f"  {r.location.line:>5}  {sev} {f.rule_id:<13} {r.construct_path or r.resource}")
-            lines.append(f"         {f.message}")
+            lines.append(f"  {r.location.line:>5}  {sev} {f.rule_id:<13} {t(r.construct_path or r.resource)}")
+            lines.append(f"         {t(f.message)}")
             advice = replacement_text(f)
             if advice:
-                lines.append(f"         {advice}")
+                lines.append(f"         {t(advice)}")
             stale = stale_status_note(f.status)
             if stale:
                 lines.append(f"         note: {stale}")
             if f.suppression is not None and f.suppression.expired:
                 lines.append(
-                    f"         suppression expired on {f.suppression.until}: {f.suppression.reason} "
-                    f"({f.suppression.location})"
+                    f"         suppression expired on {f.suppression.until}: {t(f.suppression.reason)} "
+                    f"({t(f.suppression.location)})"
                 )
             site = definition_text(r)
             if site is not None:
-                lines.append(f"         defined at {site}")
+                lines.append(f"         defined at {t(site)}")
             else:
                 for v in r.via:
-                    lines.append(f"         value from {v}")
+                    lines.append(f"         value from {t(v)}")
         lines.append("")
     groups = definition_groups([f for f in result.findings if f.active])
     if groups:
         lines.append(paint("Where to edit (the model is written here, not at the resource):", "1"))
         for d, found in groups:
             model = found[0].model_id
-            lines.append(f"  {d.location}  {d.kind}: {model}")
+            lines.append(f"  {t(d.location)}  {d.kind}: {t(model)}")
             seen: set[tuple[str, str]] = set()
             for f in sorted(found, key=lambda f: (f.reference.location.file, f.reference.location.line)):
                 r = f.reference
@@ -83,7 +87,7 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
                 rules = sorted({g.rule_id for g in found if g.reference.resource == r.resource})
                 chain = "".join(f"{c} -> " for c in (r.definition.chain if r.definition else ()))
                 lines.append(
-                    f"         used by {r.construct_path or r.resource} ({chain}{r.location}) {', '.join(rules)}"
+                    f"         used by {t(r.construct_path or r.resource)} ({t(chain)}{t(r.location)}) {', '.join(rules)}"
                 )
         lines.append("")
     unresolved = [a for a in result.references if a.status.state is State.UNRESOLVED]
@@ -93,17 +97,24 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
             r = a.reference
             ident = r.identity
             why = ident.reason if ident is not None and ident.reason else "value is not known statically"
-            lines.append(f"  {r.location}  {r.resource}.{r.attribute} = {r.raw}  ({why})")
+            lines.append(f"  {t(r.location)}  {t(r.resource)}.{t(r.attribute)} = {t(r.raw)}  ({t(why)})")
         lines.append("")
     quiet = [f for f in result.findings if not f.active]
     if quiet:
-        suppressed = sum(1 for f in quiet if f.suppression is not None)
-        lines.append(f"{suppressed} finding(s) suppressed inline, {len(quiet) - suppressed} in the baseline.")
+        suppressed = sum(1 for f in quiet if f.suppression is not None and not f.suppression.expired)
+        lines.append(f"{suppressed} finding(s) suppressed, {len(quiet) - suppressed} only in the baseline:")
+        for f in sorted(quiet, key=lambda f: (f.reference.location.file, f.reference.location.line, f.rule_id)):
+            r = f.reference
+            lines.append(
+                f"  {t(r.location)}  {f.severity.value} {t(f.rule_id)} {t(f.model_id)} "
+                f"({f.status.state.label}) in {t(r.construct_path or r.resource)}: {t(quiet_because(f))}"
+            )
+        lines.append("")
     for e in result.errors:
-        lines.append(paint(f"error: {e}", "31"))
+        lines.append(paint(f"error: {t(e)}", "31"))
     if result.repository_changes:
         lines.append(paint(f"warning: {REPOSITORY_CHANGES}:", "33"))
-        lines.extend(f"  {c}" for c in result.repository_changes)
+        lines.extend(f"  {t(c)}" for c in result.repository_changes)
     lines.append(feed_line(result))
     for n in feed_notices(result):
         lines.append(paint(f"{n.level}: {n.text}", "33") if n.level == "warning" else f"{n.level}: {n.text}")

@@ -12,6 +12,14 @@ import tempfile
 from pathlib import Path
 
 
+def _umask() -> int:
+    """The process umask: there is no call that only reads it, so it is set
+    and put back at once (only for a file that did not exist yet)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, durable: bool = True) -> None:
     """`durable=False` skips the fsync: for caches, where a lost entry is
     merely rebuilt, the sync would cost more than the entry saves."""
@@ -24,9 +32,15 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes, durable: bool 
             fh.flush()
             if durable:
                 os.fsync(fh.fileno())
-        if target.exists():
-            with contextlib.suppress(OSError):
-                os.chmod(tmp, target.stat().st_mode & 0o777)
+        # mkstemp makes the file 0600; a new report or baseline gets the mode
+        # any other program would give it (0666 less the umask), a replaced
+        # file keeps its own.
+        try:
+            mode = target.stat().st_mode & 0o777
+        except OSError:
+            mode = 0o666 & ~_umask()
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, mode)
         os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
