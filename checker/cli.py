@@ -145,6 +145,12 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--baseline", metavar="FILE", help="only findings not in this baseline fail")
     p.add_argument("--create-baseline", metavar="FILE", help="write the current findings as a baseline and exit 0")
     p.add_argument(
+        "--allow-unjustified-suppressions",
+        action="store_true",
+        default=os.environ.get("BEDROCK_LIFECYCLE_ALLOW_UNJUSTIFIED_SUPPRESSIONS", "") not in ("", "0", "false"),
+        help="honour checkov:skip without a reason and rule wildcards (a pipeline setting, not a repository one)",
+    )
+    p.add_argument(
         "--cache",
         nargs="?",
         const="",
@@ -313,6 +319,7 @@ def _scan_settings(args: argparse.Namespace) -> Any:
         cache_dir=cache_dir,
         repository_changes=s.repository_changes,
         max_feed_age_days=s.max_feed_age,
+        allow_unjustified_suppressions=args.allow_unjustified_suppressions,
     )
 
 

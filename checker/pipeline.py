@@ -65,6 +65,9 @@ class ScanSettings:
     #: weaken the policy (`checker.settings`); every report lists them.
     repository_changes: tuple[str, ...] = ()
     max_feed_age_days: int = 45
+    #: Honour `checkov:skip` without a reason and rule wildcards; only the
+    #: pipeline (flag or environment) may set it, never the repository.
+    allow_unjustified_suppressions: bool = False
 
 
 def scan_unit_safely(unit: Unit, options: ScanOptions) -> SourceResult:
@@ -306,6 +309,7 @@ def report_key(paths: Sequence[str], settings: ScanSettings, walked: Survey, var
             settings.skip_paths,
             sorted(settings.baseline) if settings.baseline is not None else None,
             settings.repository_changes,
+            settings.allow_unjustified_suppressions,
         )
     )
     return tree_key(walked.files, extra, described, settings.feed.fingerprint, walked.stats, walked.digest)
@@ -374,7 +378,14 @@ def _scan(
     for res in results:
         marks.update(res.marks)
         metadata.update(res.metadata_marks)
-    suppressor = Suppressor(settings.as_of, options.max_file_bytes, _suppression_hint(files, probes), marks, metadata)
+    suppressor = Suppressor(
+        settings.as_of,
+        options.max_file_bytes,
+        _suppression_hint(files, probes),
+        marks,
+        metadata,
+        allow_unjustified=settings.allow_unjustified_suppressions,
+    )
     findings = suppressor.apply(findings)
     errors.extend(suppressor.errors)
     if settings.baseline is not None:

@@ -13,7 +13,13 @@ carries them:
                  "checkov": {"skip": [{"id": "CKV_BEDROCK_3", "comment": "..."}]}}
 
 A suppression without a reason, or with a date that is not a date, does not
-apply and is reported as an error: silence must be explained.
+apply and is reported as an error: silence must be explained.  The scanned
+repository is untrusted, so the two forms that silence without saying why
+-- a `checkov:skip` without a reason and a rule wildcard (`CKV_BEDROCK_*`)
+-- are not honoured either, unless the pipeline allows them
+(`--allow-unjustified-suppressions` or
+`BEDROCK_LIFECYCLE_ALLOW_UNJUSTIFIED_SUPPRESSIONS=1`; never the repository's
+config).  They are reported as errors only when they would hide a finding.
 """
 
 from __future__ import annotations
@@ -40,6 +46,9 @@ class Inline:
     line: int
     until: date | None
     origin: str
+    #: Why the pipeline must allow it before it applies ("" when it may):
+    #: no reason given, or rules named by a wildcard.
+    unjustified: str = ""
 
 
 def parse_line(text: str, line: int, file: str, errors: list[ScanError]) -> Inline | None:
@@ -84,13 +93,28 @@ def parse_line(text: str, line: int, file: str, errors: list[ScanError]) -> Inli
                 )
             )
             return None
-        return Inline(ids, reason.strip(), line, until, "inline")
+        return Inline(ids, reason.strip(), line, until, "inline", _wildcard(ids))
     m = _CHECKOV.search(text)
     if m:
-        return Inline(
-            (m.group(1),), (m.group(2) or "").strip() or "(checkov skip, no reason given)", line, None, "checkov"
-        )
+        return _checkov(m.group(1), m.group(2), line)
     return None
+
+
+def _wildcard(ids: tuple[str, ...]) -> str:
+    wild = [i for i in ids if i.endswith("_*")]
+    return f"names rules by the wildcard {', '.join(wild)}" if wild else ""
+
+
+def _checkov(rule_id: str, reason: object, line: int) -> Inline:
+    text = str(reason or "").strip()
+    return Inline(
+        (rule_id,),
+        text or "(checkov skip, no reason given)",
+        line,
+        None,
+        "checkov",
+        _wildcard((rule_id,)) or ("" if text else "has no reason"),
+    )
 
 
 #: What a line or a file must contain to hold a suppression.
@@ -169,9 +193,12 @@ class Suppressor:
         may_suppress: Callable[[str], bool] | None = None,
         marks: Mapping[str, MarkLines] | None = None,
         metadata: Mapping[str, MetadataMarks] | None = None,
+        allow_unjustified: bool = False,
     ) -> None:
         self.as_of = as_of
         self.max_bytes = max_bytes
+        self.allow_unjustified = allow_unjustified
+        self._refused: set[tuple[str, int, str]] = set()
         #: From the first pass: False for a file that names no suppression
         #: mark, which then is not read again.
         self.may_suppress = may_suppress or (lambda _: True)
@@ -216,8 +243,7 @@ class Suppressor:
                     if s:
                         items.append(s)
                 elif isinstance(entry, dict) and isinstance(entry.get("id"), str):
-                    reason = str(entry.get("comment") or "(checkov skip, no reason given)")
-                    items.append(Inline((entry["id"],), reason, line, None, "checkov"))
+                    items.append(_checkov(entry["id"], entry.get("comment"), line))
             out[lid] = items
         return out
 
@@ -265,7 +291,29 @@ class Suppressor:
                     )
                 )
                 return None
-        return Inline((entry["id"],), reason.strip(), line, until, origin)
+        ids = (entry["id"],)
+        return Inline(ids, reason.strip(), line, until, origin, _wildcard(ids))
+
+    def _honoured(self, s: Inline, f: Finding) -> bool:
+        """Whether a matching suppression applies; one the pipeline has not
+        allowed is reported (once) where it would have hidden the finding."""
+        if not s.unjustified or self.allow_unjustified:
+            return True
+        file = f.reference.location.file
+        key = (file, s.line, f.rule_id)
+        if key not in self._refused:
+            self._refused.add(key)
+            what = "checkov skip" if s.origin == "checkov" else "suppression"
+            self.errors.append(
+                ScanError(
+                    file,
+                    f"{what} of {f.rule_id} {s.unjustified}, so it is not honoured: give a reason and name the rule "
+                    "(or the pipeline allows it with --allow-unjustified-suppressions)",
+                    s.line,
+                    kind="suppression",
+                )
+            )
+        return False
 
     def find(self, f: Finding) -> Inline | None:
         ref = f.reference
@@ -273,18 +321,18 @@ class Suppressor:
         lines = self._file(file)
         for ln in (ref.location.line, ref.location.line - 1):
             s = lines.get(ln)
-            if s is not None and s.origin == "inline" and _matches(s.rule_ids, f.rule_id):
+            if s is not None and s.origin == "inline" and _matches(s.rule_ids, f.rule_id) and self._honoured(s, f):
                 return s
         start = ref.resource_line or ref.location.line
         end = max(ref.resource_end_line, ref.location.line)
         for ln in range(max(1, start - 1), end + 1):
             s = lines.get(ln)
-            if s is not None and s.origin == "checkov" and _matches(s.rule_ids, f.rule_id):
+            if s is not None and s.origin == "checkov" and _matches(s.rule_ids, f.rule_id) and self._honoured(s, f):
                 return s
         if ref.framework in ("cloudformation", "cdk"):
             lid = ref.resource.rsplit("/", 1)[-1]
             for s in self._cfn_metadata(file).get(lid, []):
-                if _matches(s.rule_ids, f.rule_id):
+                if _matches(s.rule_ids, f.rule_id) and self._honoured(s, f):
                     return s
         return None
 
