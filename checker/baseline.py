@@ -9,6 +9,7 @@ one is refused with a clear error, never silently replaced.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -18,8 +19,11 @@ from checker import __version__
 from checker.model import Finding
 from checker.reports.common import fingerprint
 from checker.util.atomic import atomic_write_text
+from checker.util.textio import FileReadError, read_regular_bytes
 
 BASELINE_VERSION = 1
+#: A baseline holds one short entry per finding; far larger is not one.
+MAX_BASELINE_BYTES = 64 * 1024 * 1024
 
 
 class BaselineError(Exception):
@@ -54,17 +58,21 @@ def write_baseline(path: str | Path, findings: list[Finding], created: date) -> 
 
 def load_baseline(path: str | Path) -> set[str]:
     p = Path(path)
+    if not os.path.lexists(p):
+        raise BaselineError(f"{p}: baseline not found (create it with --create-baseline {p})")
     try:
-        doc: Any = json.loads(p.read_text("utf-8"))
-    except FileNotFoundError:
-        raise BaselineError(f"{p}: baseline not found (create it with --create-baseline {p})") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        # A regular file of bounded size: a FIFO or /dev/zero must not hang
+        # or exhaust the job.
+        doc: Any = json.loads(read_regular_bytes(p, MAX_BASELINE_BYTES, "").decode("utf-8"))
+    except (FileReadError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{p}: cannot read baseline: {exc}") from None
     except json.JSONDecodeError as exc:
         raise BaselineError(
             f"{p}: baseline is not valid JSON ({exc.msg} at line {exc.lineno}); "
             "fix it or create a new one with --create-baseline"
         ) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise BaselineError(f"{p}: baseline is not valid JSON ({exc})") from None
     if not isinstance(doc, dict) or doc.get("version") != BASELINE_VERSION or not isinstance(doc.get("findings"), list):
         raise BaselineError(
             f"{p}: not a bedrock-lifecycle baseline (expected version {BASELINE_VERSION} with a 'findings' list)"

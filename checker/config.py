@@ -77,10 +77,13 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
     p = Path(path) if path is not None else find_config(start or Path.cwd())
     if p is None:
         return Config()
+    from checker.util.textio import FileReadError, read_regular_bytes
+
     try:
-        text = p.read_text("utf-8")
-    except OSError as exc:
-        raise ConfigError(f"{p}: cannot read configuration: {exc.strerror or exc}") from None
+        # A regular file of bounded size (a FIFO or device must not hang).
+        text = read_regular_bytes(p, 1024 * 1024, "").decode("utf-8")
+    except (FileReadError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{p}: cannot read configuration: {exc}") from None
     if p.name == "pyproject.toml":
         if sys.version_info >= (3, 11):
             import tomllib
@@ -88,7 +91,7 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
             import tomli as tomllib
         try:
             doc = tomllib.loads(text)
-        except tomllib.TOMLDecodeError as exc:
+        except (tomllib.TOMLDecodeError, ValueError) as exc:
             raise ConfigError(f"{p}: invalid TOML: {exc}") from None
         values = doc.get("tool", {}).get("bedrock-lifecycle")
     else:
@@ -98,5 +101,7 @@ def load_config(path: str | Path | None = None, start: Path | None = None) -> Co
             values = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise ConfigError(f"{p}: invalid YAML: {exc}") from None
+        except ValueError as exc:  # an integer of more than 4,300 digits
+            raise ConfigError(f"{p}: invalid value: {exc}") from None
     values = {k.replace("-", "_"): v for k, v in values.items()} if isinstance(values, dict) else values
     return Config(str(p), validate(values, str(p)))

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from checker.model import ScanError
+from checker.util.textio import special_kind
 
 #: Directories that never hold the user's own IaC: provider binaries, vendored
 #: packages, build output that duplicates a template.
@@ -110,7 +111,16 @@ def list_dir(
                     if is_within(os.path.realpath(d), [target]):
                         errors.append(ScanError(display_path(e.path), "symlink loop, not followed"))
                     continue
+                kind = special_kind(os.stat(target).st_mode)
+                if kind is not None:
+                    errors.append(ScanError(display_path(e.path), f"symlink to {kind}, not read"))
+                    continue
                 out.append(e.path)
+            else:
+                # FIFOs, sockets and devices: opening one can block forever
+                # or never reach the end, so they are named and skipped.
+                kind = special_kind(e.stat(follow_symlinks=False).st_mode)
+                errors.append(ScanError(display_path(e.path), f"{kind}, not a regular file; not read"))
         except OSError as exc:
             errors.append(ScanError(display_path(e.path), f"cannot stat: {exc.strerror or exc}"))
     return subdirs

@@ -150,6 +150,8 @@ def parse_feed_bytes(data: bytes, origin: str) -> Feed:
         raise FeedError(
             f"{origin}: feed is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
         ) from None
+    except ValueError as exc:  # an integer of more than 4,300 digits
+        raise FeedError(f"{origin}: feed is not valid JSON: {exc}") from None
     if not isinstance(doc, dict):
         raise FeedError(f"{origin}: feed must be a JSON object, got {type(doc).__name__}")
     return feed_from_document(doc, origin)
@@ -191,14 +193,14 @@ def load_feed(location: str | Path | None = None) -> Feed:
         from checker.feed.remote import fetch
 
         return _registered(parse_feed_bytes(_check_pin(fetch(loc), loc, pin), loc))
-    path = Path(loc)
+    from checker.util.textio import FileReadError, read_regular_bytes
+
     try:
-        size = path.stat().st_size
-        if size > MAX_FEED_BYTES:
-            raise FeedError(f"{loc}: feed is {size:,} bytes, over the {MAX_FEED_BYTES:,}-byte limit")
-        data = path.read_bytes()
-    except OSError as exc:
-        raise FeedError(f"{loc}: cannot read feed: {exc.strerror or exc}") from None
+        # A regular file only: a config naming /dev/zero, /dev/stdin or a
+        # FIFO must not read forever or hang the job.
+        data = read_regular_bytes(loc, MAX_FEED_BYTES, "")
+    except FileReadError as exc:
+        raise FeedError(f"{loc}: cannot read feed: {exc}") from None
     return _registered(parse_feed_bytes(_check_pin(data, loc, pin), loc))
 
 

@@ -164,13 +164,18 @@ def wants_probe(path: str) -> bool:
 FIRST_READ = 65536
 
 
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
 def _read(path: str, max_bytes: int) -> tuple[bytes, bool] | None:
     """The file's bytes (its head when over `max_bytes`) and whether it is
     over; None when it cannot be read.  Plain system calls, and as few as
     possible: a buffered file object, or a stat per file, costs more than the
     read on a tree of small files."""
     try:
-        fd = os.open(path, os.O_RDONLY)
+        # Non-blocking: a FIFO the walk did not catch (created since) gives
+        # EOF at once instead of waiting for a writer.
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK)
     except OSError:
         return None
     try:

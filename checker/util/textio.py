@@ -7,6 +7,8 @@ tooling, with CRLF line endings.  Line numbers must match what the user sees.
 from __future__ import annotations
 
 import codecs
+import os
+import stat
 from pathlib import Path
 
 #: Default largest file a source will read.  Larger files are reported and
@@ -41,18 +43,59 @@ def decode_bytes(data: bytes) -> str:
     return text
 
 
-def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
-    p = Path(path)
+_SPECIAL = (
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISDIR, "a directory"),
+)
+
+
+def special_kind(mode: int) -> str | None:
+    """What a file that is not a regular file is, for the message: reading a
+    FIFO waits for a writer forever, /dev/zero never ends, /dev/stdin eats
+    the CI job's input."""
+    if stat.S_ISREG(mode):
+        return None
+    return next((name for test, name in _SPECIAL if test(mode)), "not a regular file")
+
+
+def read_regular_bytes(path: str | os.PathLike[str], max_bytes: int, limit_hint: str = " (--max-file-size)") -> bytes:
+    """The bytes of a regular file of at most `max_bytes`.  Opened without
+    blocking and checked on the open descriptor, so a FIFO or device put in
+    its place (or behind a symlink) is refused, never waited on or read
+    forever; the size is checked before and while reading."""
     try:
-        size = p.stat().st_size
-        if size > max_bytes:
-            raise FileReadError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit (--max-file-size)")
-        with p.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
         raise FileReadError(f"cannot read: {exc.strerror or exc}") from None
-    if len(data) > max_bytes:
+    try:
+        st = os.fstat(fd)
+        kind = special_kind(st.st_mode)
+        if kind is not None:
+            raise FileReadError(f"{kind}, not a regular file; not read")
+        if st.st_size > max_bytes:
+            raise FileReadError(f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit{limit_hint}")
+        chunks = []
+        got = 0
+        while got <= max_bytes:
+            more = os.read(fd, max_bytes + 1 - got)
+            if not more:
+                break
+            chunks.append(more)
+            got += len(more)
+    except OSError as exc:
+        raise FileReadError(f"cannot read: {exc.strerror or exc}") from None
+    finally:
+        os.close(fd)
+    if got > max_bytes:
         raise FileReadError(f"file grew past the {max_bytes:,}-byte limit while being read")
+    return b"".join(chunks)
+
+
+def read_text(path: str | Path, max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> str:
+    data = read_regular_bytes(path, max_bytes)
     try:
         return decode_bytes(data)
     except UnicodeDecodeError as exc:

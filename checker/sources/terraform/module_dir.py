@@ -25,7 +25,9 @@ def tf_files(directory: str) -> list[str]:
         names = sorted(os.listdir(directory))
     except OSError:
         return []
-    return [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))]
+    # Regular files only: the walk reports FIFOs, sockets and devices once.
+    paths = [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))]
+    return [p for p in paths if os.path.isfile(p)]
 
 
 @dataclass
