@@ -7,14 +7,26 @@ corrupt or foreign entry is ignored and rebuilt.  The key covers the content
 of every file in the unit, the scan options, the tool (its version and a
 digest of its code, see `code_version`) and the feed, so a change to any of
 them is a miss.
+
+The cache must not be able to change a verdict, and everything in those
+keys is public (a repository's files, the tool's code, the bundled feed): an
+entry planted in a restored CI cache could otherwise replay "0 files, exit
+0".  So every entry is bound to a secret the tool keeps outside the cache
+(`cache_secret`): its file name is an HMAC of the key and its content
+carries an HMAC of itself, and an entry that fails either is a miss.  A
+result with errors is never stored (an unreadable file may be readable next
+time, with the same size and mtime), and the directory is kept under a size
+limit by evicting the least recently used entries.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import hmac
 import json
 import os
+import secrets
 from dataclasses import asdict, fields
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +39,12 @@ from checker.util.atomic import atomic_write_text
 if TYPE_CHECKING:
     from checker.discovery.survey import Survey
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+#: Default bound of the cache directory (BEDROCK_LIFECYCLE_CACHE_MAX_BYTES).
+DEFAULT_MAX_CACHE_BYTES = 512 * 1024 * 1024
+#: Trimming goes down to this share of the bound, so it is not done at
+#: every write once the directory is full.
+_TRIM_TO = 0.8
 
 
 @lru_cache(maxsize=1)
@@ -44,6 +61,43 @@ def code_version() -> str:
         h.update(path.read_bytes())
         h.update(b"\0")
     return f"{__version__}+{h.hexdigest()[:16]}"
+
+
+def _key_file() -> Path:
+    try:
+        from platformdirs import user_config_dir
+
+        return Path(user_config_dir("bedrock-lifecycle")) / "cache-key"
+    except ImportError:  # pragma: no cover - platformdirs is a declared dependency
+        return Path(os.environ.get("XDG_CONFIG_HOME", Path.home() / ".config")) / "bedrock-lifecycle" / "cache-key"
+
+
+@lru_cache(maxsize=1)
+def cache_secret() -> bytes:
+    """The secret entries are bound to: BEDROCK_LIFECYCLE_CACHE_KEY (a CI
+    secret, to share a cache between runners), else a random key made once
+    in the user's config directory (never in the cache directory, which may
+    come from somewhere else), else -- when neither can be had -- a key for
+    this process only, so the cache is then merely not reused."""
+    given = os.environ.get("BEDROCK_LIFECYCLE_CACHE_KEY")
+    if given:
+        return hashlib.sha256(given.encode()).digest()
+    path = _key_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+        text = path.read_text("ascii").strip()
+        if len(text) >= 32:
+            return hashlib.sha256(text.encode()).digest()
+    except (OSError, UnicodeDecodeError):
+        pass
+    return secrets.token_bytes(32)
 
 
 def default_cache_dir() -> Path:
@@ -67,7 +121,9 @@ def unit_key(source: str, key: str, files: tuple[str, ...], options_repr: str, s
         h.update(f.encode())
         h.update(b"\0")
         try:
-            with open(f, "rb") as fh:
+            # Non-blocking: a FIFO put in place of a file gives EOF, not a hang.
+            fd = os.open(f, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+            with os.fdopen(fd, "rb") as fh:
                 for block in iter(lambda: fh.read(1 << 20), b""):
                     h.update(block)
         except OSError:
@@ -155,42 +211,72 @@ def decode(text: str) -> SourceResult:
 
 
 class ResultCache:
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: str | os.PathLike[str], max_bytes: int | None = None) -> None:
         self.directory = Path(directory)
         self.hits = 0
         self.misses = 0
+        self.max_bytes = max_bytes if max_bytes is not None else _max_bytes_from_env()
+        self._secret = cache_secret()
+        self._written = 0
 
     def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.json"
+        # The kind stays readable (tree-, walk-); the rest is bound to the secret.
+        kind, dash, _ = key.partition("-")
+        prefix = kind + dash if dash and kind.isalpha() else ""
+        name = hmac.new(self._secret, key.encode(), hashlib.sha256).hexdigest()
+        return self.directory / name[:2] / f"{prefix}{name}.json"
 
-    def get(self, key: str) -> SourceResult | None:
+    def _mac(self, key: str, body: bytes) -> str:
+        return hmac.new(self._secret, key.encode() + b"\0" + body, hashlib.sha256).hexdigest()
+
+    def _read(self, key: str) -> bytes | None:
+        """The entry's body when its HMAC is right; None otherwise."""
         path = self._path(key)
         try:
-            result = decode(path.read_text("utf-8"))
-        except FileNotFoundError:
-            self.misses += 1
+            raw = path.read_bytes()
+        except OSError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
-            # Corrupt, truncated or foreign: never trusted, rebuilt below.
+        mac, nl, body = raw.partition(b"\n")
+        if not nl or not hmac.compare_digest(mac.decode("ascii", "replace"), self._mac(key, body)):
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # recently used: evicted last
+        return body
+
+    def _write(self, key: str, body: str) -> None:
+        data = body.encode("utf-8")
+        # A read-only or full cache directory must not fail the scan.
+        with contextlib.suppress(OSError):
+            atomic_write_text(self._path(key), self._mac(key, data) + "\n" + body, durable=False)
+            self._written += len(data)
+
+    def get(self, key: str) -> SourceResult | None:
+        body = self._read(key)
+        try:
+            if body is None:
+                raise ValueError("no entry")
+            result = decode(body.decode("utf-8"))
+        except (ValueError, KeyError, TypeError):
+            # Missing, corrupt, foreign or planted: never trusted, rebuilt.
             self.misses += 1
             return None
         self.hits += 1
         return result
 
     def put(self, key: str, result: SourceResult) -> None:
-        # A read-only or full cache directory must not fail the scan.
-        with contextlib.suppress(OSError):
-            atomic_write_text(self._path(key), encode(result), durable=False)
+        if any(transient(e) for e in result.errors):
+            return
+        self._write(key, encode(result))
 
     def get_report(self, key: str) -> tuple[str, int] | None:
         """A rendered report and its exit code, for an unchanged tree scanned
         with the same settings, date, feed and tool; never trusted when it
         does not have exactly that shape."""
+        body = self._read(key)
         try:
-            doc = json.loads(self._path(key).read_text("utf-8"))
-        except (OSError, ValueError):
-            self.misses += 1
-            return None
+            doc = json.loads(body) if body is not None else None
+        except ValueError:
+            doc = None
         if (
             not isinstance(doc, dict)
             or doc.get("format") != CACHE_FORMAT
@@ -208,8 +294,10 @@ class ResultCache:
         `checker.discovery.survey.unchanged`); None when missing or malformed."""
         from checker.sources import Survey
 
+        raw = self._read(key)
         try:
-            raw = self._path(key).read_bytes()
+            if raw is None:
+                raise ValueError("no entry")
             doc = json.loads(raw)
             if doc.get("format") != CACHE_FORMAT or doc.get("kind") != "walk":
                 raise ValueError("not a walk entry")
@@ -217,14 +305,14 @@ class ResultCache:
             stats = {str(f): (int(size), int(mtime)) for f, size, mtime in doc["files"]}
             dirs = {str(d): int(mtime) for d, mtime in doc["dirs"]}
             errors = [ScanError(str(f), str(m), int(ln), str(k)) for f, m, ln, k in doc["errors"]]
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError):
             return None
         return Survey(files, {}, errors, stats, dirs, hashlib.sha256(raw).hexdigest())
 
     def put_walk(self, key: str, walked: Survey) -> str | None:
         """Store a stat-only survey; returns the digest of what was stored
         (the same `get_walk` gives when it reads it back)."""
-        if walked.stats is None or walked.dir_mtimes is None:
+        if walked.stats is None or walked.dir_mtimes is None or any(transient(e) for e in walked.errors):
             return None
         doc = {
             "format": CACHE_FORMAT,
@@ -234,11 +322,56 @@ class ResultCache:
             "errors": [[e.file, e.message, e.line, e.kind] for e in walked.errors],
         }
         text = json.dumps(doc, separators=(",", ":"))
-        with contextlib.suppress(OSError):
-            atomic_write_text(self._path(key), text, durable=False)
+        self._write(key, text)
         return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
     def put_report(self, key: str, text: str, exit_code: int) -> None:
         doc = {"format": CACHE_FORMAT, "kind": "report", "exit_code": exit_code, "text": text}
+        self._write(key, json.dumps(doc))
+
+    def trim(self) -> int:
+        """Evict least recently used entries while the directory is over its
+        bound; only after this process wrote something.  Returns the bytes
+        removed."""
+        if not self._written:
+            return 0
+        self._written = 0
+        entries = []
+        total = 0
         with contextlib.suppress(OSError):
-            atomic_write_text(self._path(key), json.dumps(doc), durable=False)
+            for sub in os.scandir(self.directory):
+                if not sub.is_dir(follow_symlinks=False):
+                    continue
+                for e in os.scandir(sub.path):
+                    with contextlib.suppress(OSError):
+                        st = e.stat(follow_symlinks=False)
+                        entries.append((st.st_mtime_ns, st.st_size, e.path))
+                        total += st.st_size
+        if total <= self.max_bytes:
+            return 0
+        removed = 0
+        for _, size, path in sorted(entries):
+            if total - removed <= self.max_bytes * _TRIM_TO:
+                break
+            with contextlib.suppress(OSError):
+                os.unlink(path)
+                removed += size
+        return removed
+
+
+#: How the messages of errors that come from the machine rather than the
+#: file's content begin (textio, the walk, the pipeline's crash guard).
+_TRANSIENT = ("cannot read", "cannot stat", "cannot list", "input too large to read in memory")
+
+
+def transient(e: ScanError) -> bool:
+    """An error that may be gone next time with the file unchanged (its
+    permissions fixed, memory freed, a crash): never stored, since an
+    unchanged size and mtime would replay it after its cause is gone.
+    Parse errors depend only on the content and are stored like results."""
+    return e.kind == "internal" or e.message.startswith(_TRANSIENT)
+
+
+def _max_bytes_from_env() -> int:
+    value = os.environ.get("BEDROCK_LIFECYCLE_CACHE_MAX_BYTES", "")
+    return int(value) if value.isdigit() and len(value) < 19 else DEFAULT_MAX_CACHE_BYTES

@@ -241,7 +241,7 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
     tree costs one stat per file, and nothing is read, parsed or rendered.
     Otherwise the scan runs (its units cached as usual) and its reports are
     stored for next time."""
-    from checker.cache import ResultCache
+    from checker.cache import ResultCache, transient
     from checker.pipeline import report_key, scan, stat_walk
     from checker.reports import render
     from checker.reports.text import use_colour
@@ -266,9 +266,8 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
                 code = EXIT_ERROR
         return code
     result = scan(args.paths, settings, on_progress=_progress(args), walked=walked)
-    # A result with errors is not stored: an error may come from the
-    # environment (permissions, a vanished file) and must not outlive it.
-    stored = result.cacheable and not result.errors
+    # An error from the machine (permissions, memory) must not outlive it.
+    stored = result.cacheable and not any(transient(e) for e in result.errors)
     code = result.exit_code
     for (fmt, path), key in zip(outputs, keys, strict=True):
         text = render(str(fmt), result, to_file=path not in (None, "-"))
@@ -276,6 +275,7 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
             code = EXIT_ERROR
         if key and stored:
             cache.put_report(key, text, result.exit_code)
+    cache.trim()
     return code
 
 

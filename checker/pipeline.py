@@ -365,6 +365,8 @@ def _scan(
             for res in results:
                 combined.extend(res)
             cache.put(whole, combined)
+        if cache is not None:
+            cache.trim()
     refs: list[Reference] = []
     errors: list[ScanError] = list(walk_errors)
     for res in results:

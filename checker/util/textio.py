@@ -25,12 +25,54 @@ class FileReadError(Exception):
     """A file that cannot be turned into text; the message names the problem."""
 
 
+#: Byte-order marks, UTF-32 first: its little-endian mark starts with
+#: UTF-16's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def sniff_wide_encoding(data: bytes) -> str | None:
+    """UTF-16 or UTF-32 without a byte-order mark, told by where the zero
+    bytes of the first characters fall (every IaC file starts with ASCII,
+    as RFC 4627 used to detect JSON's encoding).  Read as UTF-8 such a file
+    would fail or, worse, pass with NULs between the letters and match no
+    model id."""
+    head = data[:4]
+    if len(head) < 4 or b"\x00" not in head:
+        return None
+    z = [b == 0 for b in head]
+    if z == [False, True, True, True]:
+        return "utf-32-le"
+    if z == [True, True, True, False]:
+        return "utf-32-be"
+    if z == [False, True, False, True]:
+        return "utf-16-le"
+    if z == [True, False, True, False]:
+        return "utf-16-be"
+    return None
+
+
 def decode_bytes(data: bytes) -> str:
-    """Decode with BOM detection; normalise CRLF/CR so line counts are right."""
+    """Decode with BOM detection, and UTF-16/32 detection without one;
+    normalise CRLF/CR so line counts are right."""
+    bom = next(((mark, enc) for mark, enc in _BOMS if data.startswith(mark)), None)
+    wide = None if bom else sniff_wide_encoding(data)
     if data.startswith(codecs.BOM_UTF8):
         text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text = data.decode("utf-16")
+    elif bom is not None:
+        text = data.decode(bom[1])
+    elif wide is not None:
+        try:
+            text = data.decode(wide)
+        except UnicodeDecodeError as exc:
+            raise FileReadError(
+                f"looks like {wide.upper()} without a byte-order mark but does not decode as it "
+                f"(offset {exc.start}); save the file as UTF-8"
+            ) from None
     else:
         try:
             text = data.decode("utf-8")

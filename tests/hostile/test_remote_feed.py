@@ -127,7 +127,7 @@ def test_an_oversized_answer_is_refused(server: tuple[str, ssl.SSLContext]) -> N
         fetch(f"{base}/huge-streamed", context=trusted, max_bytes=10_000)
 
 
-@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "/dev/stdin", "dir"])
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "dir"])
 def test_local_feed_and_baseline_must_be_regular_files(tmp_path: Path, kind: str, deadline: Any) -> None:
     if kind == "fifo":
         path = str(tmp_path / "feed.json")
@@ -148,20 +148,37 @@ def test_local_feed_and_baseline_must_be_regular_files(tmp_path: Path, kind: str
     assert str(base_err.value).startswith(f"{path}: cannot read baseline: ") and expected in str(base_err.value)
 
 
+def _cli(cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """Through the CLI, as CI runs it, with a standard input that stays open
+    and silent (a pipe nobody writes to): reading it would hang."""
+    with subprocess.Popen(
+        [sys.executable, "-m", "checker", "scan", ".", *argv],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    ) as proc:
+        out, err = proc.communicate(timeout=60)  # stdin is closed only after the process ends
+        return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
 def test_a_repository_config_naming_a_fifo_feed_fails_fast(tmp_path: Path) -> None:
-    """Through the CLI, as CI runs it: exit 2 with one line, in seconds."""
     (tmp_path / ".git").mkdir()
     os.mkfifo(tmp_path / "fifo")
     (tmp_path / ".bedrock-lifecycle.yaml").write_text("feed: fifo\n")
     (tmp_path / "main.tf").write_text('resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "x"\n}\n')
-    proc = subprocess.run(
-        [sys.executable, "-m", "checker", "scan", "."],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        stdin=subprocess.PIPE,
-    )
+    proc = _cli(tmp_path)
     assert proc.returncode == 2
     assert proc.stderr == "bedrock-lifecycle: fifo: cannot read feed: a FIFO, not a regular file; not read\n"
+
+
+@pytest.mark.parametrize("option", ["--feed", "--baseline"])
+def test_stdin_as_feed_or_baseline_is_refused(tmp_path: Path, option: str) -> None:
+    proc = _cli(tmp_path, option, "/dev/stdin")
+    what = "feed" if option == "--feed" else "baseline"
+    assert (proc.returncode, proc.stderr) == (
+        2,
+        f"bedrock-lifecycle: /dev/stdin: cannot read {what}: a FIFO, not a regular file; not read\n",
+    )

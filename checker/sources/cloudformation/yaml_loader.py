@@ -3,9 +3,10 @@
 PyYAML only composes the node graph here; we build the values ourselves, so:
 no tag can construct an object (only the standard scalar tags and
 CloudFormation's short-form intrinsics are known; anything else is an error
-naming the line), aliases are expanded under a budget (a billion-laughs file
-is refused quickly, in bounded memory), and nesting is bounded without
-RecursionError.
+naming the line), aliases are expanded under a budget of values and of
+characters (a billion-laughs file, or aliases of one large string, are
+refused quickly, in bounded memory), nesting is bounded without
+RecursionError, and a duplicate key is an error naming both lines.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ import yaml
 #: have a few thousand; the limit is far above that and far below a bomb.
 MAX_NODES = 500_000
 MAX_DEPTH = 200
+#: Most characters the scalars of one template may add up to, aliases
+#: expanded: several times the largest file read (5 MiB by default).
+MAX_CHARS = 32 * 1024 * 1024
 
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -106,6 +110,7 @@ def column_of(value: Any) -> int:
 class _Builder:
     def __init__(self) -> None:
         self.count = 0
+        self.chars = 0
         self.active: set[int] = set()
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
@@ -158,6 +163,14 @@ class _Builder:
                     key = str(key_node.value)
                     if key == "<<":
                         raise TemplateError("YAML merge keys (<<) are not supported", key_node.start_mark.line + 1)
+                    if key in mapping:
+                        # Which one applies differs between parsers, and a
+                        # second FoundationModel could shadow an EOL one.
+                        first = mapping.key_lines[key][0]
+                        raise TemplateError(
+                            f"duplicate key {key!r} (first at line {first}); which value applies is ambiguous",
+                            key_node.start_mark.line + 1,
+                        )
                     mapping[key] = self.build(value_node, depth + 1)
                     mapping.key_lines[key] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
                 return mapping
@@ -167,6 +180,14 @@ class _Builder:
 
     def _scalar(self, node: yaml.ScalarNode, line: int, col: int) -> Any:
         value = node.value
+        # Bytes, not only values: an alias of a large string is one value
+        # that costs its whole size at every use.
+        self.chars += len(value)
+        if self.chars > MAX_CHARS:
+            raise TemplateError(
+                f"document expands to more than {MAX_CHARS:,} characters (YAML aliases of large strings); refused",
+                line,
+            )
         tag = node.tag
         if tag == _STD + "int":
             try:
