@@ -13,6 +13,7 @@ import os
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -147,30 +148,66 @@ def start_units(
         # thousands of others, and the last chunk should not keep one worker
         # busy while the other waits.
         chunk = max(1, min(16, len(todo) // (workers * 16)))
-        fresh = pool.map(scan_unit_safely, [units[i] for i in todo], repeat(options), chunksize=chunk)
+        try:
+            fresh = pool.map(scan_unit_safely, [units[i] for i in todo], repeat(options), chunksize=chunk)
+        except BrokenProcessPool:  # killed while earlier work ran in it
+            fresh = _isolated([units[i] for i in todo], options)
 
     def finish(on_progress: Callable[[int, int], None] | None) -> list[SourceResult]:
         done = len(units) - len(todo)
+
+        def take(i: int, res: SourceResult) -> None:
+            nonlocal done
+            results[i] = res
+            key = keys[i]
+            if (
+                cache is not None
+                and key is not None
+                and res.cacheable
+                and not any(e.kind == "internal" for e in res.errors)
+            ):
+                cache.put(key, res)
+            done += 1
+            if on_progress:
+                on_progress(done, len(units))
+
         try:
             for i, res in zip(todo, fresh, strict=True):
-                results[i] = res
-                key = keys[i]
-                if (
-                    cache is not None
-                    and key is not None
-                    and res.cacheable
-                    and not any(e.kind == "internal" for e in res.errors)
-                ):
-                    cache.put(key, res)
-                done += 1
-                if on_progress:
-                    on_progress(done, len(units))
+                take(i, res)
+        except BrokenProcessPool:
+            # A worker was killed (the OOM killer, a signal): the units it
+            # had not returned are scanned again one process each, so the
+            # one that kills its worker is named and the others still count.
+            left = [i for i in todo if results[i] is None]
+            for i, res in zip(left, _isolated([units[i] for i in left], options), strict=True):
+                take(i, res)
         finally:
             if own is not None:
                 own.shutdown()
         return [r if r is not None else SourceResult() for r in results]
 
     return finish
+
+
+#: After this many units killed their worker, the rest are not tried: the
+#: machine is out of memory, and the report says which were not read.
+MAX_WORKER_DEATHS = 3
+WORKER_DIED = "the worker process reading this was killed (out of memory, or a signal); not read"
+
+
+def _isolated(units: Sequence[Unit], options: ScanOptions) -> Iterator[SourceResult]:
+    deaths = 0
+    for unit in units:
+        if deaths >= MAX_WORKER_DEATHS:
+            message = f"not read: {deaths} worker processes were killed (out of memory?)"
+            yield SourceResult(errors=[ScanError(display_path(unit.key), message, kind="internal")])
+            continue
+        with ProcessPoolExecutor(max_workers=1) as solo:
+            try:
+                yield solo.submit(scan_unit_safely, unit, options).result()
+            except BrokenProcessPool:
+                deaths += 1
+                yield SourceResult(errors=[ScanError(display_path(unit.key), WORKER_DIED, kind="internal")])
 
 
 def _suppression_hint(files: list[str], probes: Mapping[str, Probe] | None) -> Callable[[str], bool] | None:

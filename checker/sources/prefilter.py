@@ -188,7 +188,7 @@ def _read(path: str, max_bytes: int) -> tuple[bytes, bool] | None:
         chunks = [head]
         got = len(head)
         while True:
-            more = os.read(fd, max_bytes + 1 - got)
+            more = os.read(fd, min(max_bytes + 1 - got, 1 << 24))
             if not more:
                 break
             chunks.append(more)

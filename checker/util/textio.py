@@ -21,6 +21,10 @@ DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024
 DEFAULT_MAX_PLAN_BYTES = 128 * 1024 * 1024
 
 
+#: Largest single read: a limit of 10**30 bytes must not overflow a C size.
+_CHUNK = 1 << 24
+
+
 class FileReadError(Exception):
     """A file that cannot be turned into text; the message names the problem."""
 
@@ -122,7 +126,7 @@ def read_regular_bytes(path: str | os.PathLike[str], max_bytes: int, limit_hint:
         chunks = []
         got = 0
         while got <= max_bytes:
-            more = os.read(fd, max_bytes + 1 - got)
+            more = os.read(fd, min(max_bytes + 1 - got, _CHUNK))
             if not more:
                 break
             chunks.append(more)

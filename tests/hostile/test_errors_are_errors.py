@@ -1,0 +1,102 @@
+"""Every failure is exit 2 with a one-line message, never exit 1 (the
+findings code) with a traceback: an --output that cannot be written (a
+directory, a path under a file, a full disk) still leaves the other reports
+written, and huge integers or malformed values in a feed, baseline or
+config are named errors."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+GOOD = 'resource "aws_bedrockagent_agent" "good" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
+HUGE = "9" * 5000
+
+
+def _run(cwd: Path, *argv: str, fsize: int | None = None) -> subprocess.CompletedProcess[str]:
+    def limit() -> None:
+        if fsize is not None:
+            # Writes past the limit fail with EFBIG, as on a full disk
+            # (Python ignores SIGXFSZ, so the write raises instead).
+            resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
+
+    return subprocess.run(
+        [sys.executable, "-m", "checker", "scan", ".", "--as-of", "2026-11-24", "-q", *argv],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=limit,
+    )
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / ".git").mkdir()
+    (root / "good.tf").write_text(GOOD)
+    (root / "a-file").write_text("")
+    (root / "sub").mkdir()
+    return root
+
+
+@pytest.mark.parametrize(
+    ("target", "why"),
+    [("a-file/report.json", "Not a directory"), ("sub", "Is a directory"), ("big.json", "File too large")],
+    ids=["under-a-file", "a-directory", "disk-full"],
+)
+def test_an_unwritable_output_is_exit_2_and_the_other_reports_are_written(repo: Path, target: str, why: str) -> None:
+    proc = _run(repo, "-f", "json", "-o", target, "-f", "text", fsize=500 if why == "File too large" else None)
+    assert proc.returncode == 2
+    assert proc.stderr == f"bedrock-lifecycle: cannot write the report to {target}: {why}\n"
+    assert "aws_bedrockagent_agent.good" in proc.stdout
+    assert not [p.name for p in repo.iterdir() if p.name.endswith(".tmp")]  # nothing half-written left
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "option", "message"),
+    [
+        (
+            "feed.json",
+            '{"schema_version": "1.0", "n": ' + HUGE + "}",
+            "--feed",
+            "feed.json: feed is not valid JSON: Exceeds the limit (4300 digits) for integer string conversion",
+        ),
+        (
+            "baseline.json",
+            '{"version": 1, "findings": [], "n": ' + HUGE + "}",
+            "--baseline",
+            "baseline.json: baseline is not valid JSON (Exceeds the limit (4300 digits) for integer string conversion",
+        ),
+        (
+            "config.yaml",
+            "eol_window: " + HUGE,
+            "--config",
+            "config.yaml: invalid value: Exceeds the limit (4300 digits) for integer string conversion",
+        ),
+        ("config.yaml", "eol_window: soon", "--config", "config.yaml: invalid configuration:"),
+    ],
+    ids=["feed", "baseline", "config-int", "config-value"],
+)
+def test_huge_and_malformed_values_are_named_errors(
+    repo: Path, name: str, content: str, option: str, message: str
+) -> None:
+    (repo / name).write_text(content)
+    proc = _run(repo, option, name)
+    assert proc.returncode == 2
+    assert proc.stderr.startswith(f"bedrock-lifecycle: {message}"), proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_a_huge_file_size_limit_is_only_a_limit(repo: Path) -> None:
+    proc = _run(repo, "--max-file-size", "9" * 30)
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert "aws_bedrockagent_agent.good" in proc.stdout
