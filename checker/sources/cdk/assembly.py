@@ -46,7 +46,22 @@ def construct_paths(artifact: dict[str, Any]) -> dict[str, str]:
     return out
 
 
-def scan_assembly(directory: str, options: ScanOptions, result: SourceResult, depth: int = 0) -> None:
+def scan_assembly(
+    directory: str,
+    options: ScanOptions,
+    result: SourceResult,
+    depth: int = 0,
+    seen: set[str] | None = None,
+    ancestors: tuple[str, ...] = (),
+) -> None:
+    """Nested assemblies form a graph, not a tree (symlinks can make two
+    entries, or an entry and its own parent, the same folder): `seen` holds
+    the real path of every assembly and template read for this unit, so each
+    is read once whatever the fan-out, and a loop is reported, not walked."""
+    seen = set() if seen is None else seen
+    real_dir = os.path.realpath(directory)
+    seen.add(real_dir)
+    ancestors = (*ancestors, real_dir)
     manifest_path = os.path.join(directory, "manifest.json")
     shown = display_path(manifest_path)
     try:
@@ -86,6 +101,10 @@ def scan_assembly(directory: str, options: ScanOptions, result: SourceResult, de
             if not os.path.isfile(target):
                 result.errors.append(ScanError(shown, f"stack artifact {name!r} templateFile {rel!r} is missing"))
                 continue
+            real = os.path.realpath(target)
+            if real in seen:
+                continue  # the same template through another link: read once
+            seen.add(real)
             result.files.append(target)
             scan_template_file(
                 target, options, framework="cdk", construct_paths=construct_paths(artifact), result=result
@@ -102,8 +121,18 @@ def scan_assembly(directory: str, options: ScanOptions, result: SourceResult, de
                     )
                 )
                 continue
+            real = os.path.realpath(target)
+            if real in ancestors:
+                result.errors.append(
+                    ScanError(
+                        shown, f"nested assembly {name!r} directory {rel!r} is this assembly or one around it; not read"
+                    )
+                )
+                continue
+            if real in seen:
+                continue  # reached through another entry already: read once
             if depth >= MAX_ASSEMBLY_DEPTH:
                 result.errors.append(ScanError(shown, f"nested assembly {name!r} is nested too deeply; not read"))
                 continue
             if os.path.isfile(os.path.join(target, "manifest.json")):
-                scan_assembly(target, options, result, depth + 1)
+                scan_assembly(target, options, result, depth + 1, seen, ancestors)

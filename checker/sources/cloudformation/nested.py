@@ -13,6 +13,8 @@ from checker.util.textio import FileReadError, read_text
 
 _NESTED = re.compile(r"AWS::CloudFormation::Stack")
 MAX_NESTING = 10
+#: Most nested templates (with distinct parameters) one stack may bring in.
+MAX_NESTED_SCANS = 1000
 
 
 def nested_template_paths(text: str) -> list[str]:

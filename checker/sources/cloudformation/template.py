@@ -13,7 +13,7 @@ from checker.model import Definition, Location, Reference, ScanError, SourceResu
 from checker.modelid import parse_model_reference
 from checker.sources.base import ScanOptions
 from checker.sources.cloudformation.intrinsics import Resolver
-from checker.sources.cloudformation.nested import MAX_NESTING
+from checker.sources.cloudformation.nested import MAX_NESTED_SCANS, MAX_NESTING
 from checker.sources.cloudformation.origin import LineIndex, Sites, built_definition, definition_for, template_sites
 from checker.sources.cloudformation.yaml_loader import (
     TemplateError,
@@ -41,8 +41,13 @@ class TemplateScan:
         chain: tuple[str, ...],
         region: str | None,
         may_hold_marks: Callable[[str], bool] = lambda _: True,
+        seen: set[tuple[str, str]] | None = None,
     ) -> None:
         self.path = path
+        #: (template, parameters) already scanned in this unit: shared by
+        #: the whole nested-stack graph so a diamond is scanned once, not
+        #: once per path (a DAG of width 4 and depth 11 has 4**10 paths).
+        self.seen = seen if seen is not None else set()
         self.options = options
         self.result = result
         self.framework = framework
@@ -197,6 +202,19 @@ class TemplateScan:
                 if not isinstance(rv, Unknown):
                     given[str(k)] = rv
                     inherited[id(rv)] = self.sites.get(id(rv), (self.shown, "nested stack parameter"))
+        key = (target, repr(sorted(given.items())))
+        if key in self.seen:
+            return  # scanned already through another parent, with the same parameters
+        if len(self.seen) >= MAX_NESTED_SCANS:
+            if ("", "") not in self.seen:  # said once, where it first happened
+                self.seen.add(("", ""))
+                self.error(
+                    f"nested stack {lid}: more than {MAX_NESTED_SCANS:,} nested templates (with distinct "
+                    "parameters) in this stack; the rest are not read",
+                    line,
+                )
+            return
+        self.seen.add(key)
         child = TemplateScan(
             target,
             self.options,
@@ -209,6 +227,7 @@ class TemplateScan:
             chain=(*self.chain, target),
             region=self.region,
             may_hold_marks=self.may_hold_marks,
+            seen=self.seen,
         )
         child.inherited = inherited
         child.run()
