@@ -6,15 +6,13 @@ config are named errors."""
 
 from __future__ import annotations
 
-import os
 import resource
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from cli_child import run_python
 
-REPO = Path(__file__).resolve().parents[2]
 GOOD = 'resource "aws_bedrockagent_agent" "good" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
 HUGE = "9" * 5000
 
@@ -26,15 +24,7 @@ def _run(cwd: Path, *argv: str, fsize: int | None = None) -> subprocess.Complete
             # (Python ignores SIGXFSZ, so the write raises instead).
             resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
-    return subprocess.run(
-        [sys.executable, "-m", "checker", "scan", ".", "--as-of", "2026-11-24", "-q", *argv],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(REPO)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        preexec_fn=limit,
-    )
+    return run_python(cwd, "-m", "checker", "scan", ".", "--as-of", "2026-11-24", "-q", *argv, limit=limit)
 
 
 @pytest.fixture

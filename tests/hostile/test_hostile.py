@@ -48,7 +48,7 @@ UNKNOWN = "; such values are treated as unknown, and the references that need th
 CASES = [
     ("broken.tf", "broken.tf:2: cannot parse HCL: unexpected end of file (an unclosed string, bracket or block?)"),
     ("invalid-yaml.template", "invalid-yaml.template:5: cannot parse template: invalid YAML: did not find expected key"),
-    ("yaml-bomb.template", "yaml-bomb.template:3: cannot parse template: document expands to more than 500,000 values (YAML alias expansion); refused"),
+    ("yaml-bomb.template", "yaml-bomb.template:7: cannot parse template: document expands to more than 500,000 values (YAML alias expansion); refused"),
     ("unknown-tag.template", "unknown-tag.template:5: cannot parse template: unknown YAML tag '!Evil'"),
     ("python-object.template", "python-object.template:5: cannot parse template: unknown YAML tag 'tag:yaml.org,2002:python/object/apply:os.system'"),
     ("not-utf8.tf", "not-utf8.tf:0: not valid UTF-8 (byte 0xe9 at offset 52); save the file as UTF-8"),

@@ -26,6 +26,12 @@ PSEUDO = (
     "AWS::NotificationARNs",
 )
 MAX_DEPTH = 100
+#: Longest string one `Fn::Sub`, `Fn::Join` or `Fn::ToJsonString` may build
+#: (as Terraform's evaluator, checker/sources/terraform/evaluate.py), and most
+#: characters all of one template's intrinsics may build: aliases and nesting
+#: can make a small template join megabytes a million times.
+MAX_STRING = 1 << 20
+MAX_TOTAL_CHARS = 64 << 20
 _SUB_VAR = re.compile(r"\$\{([^}]*)\}")
 
 
@@ -60,6 +66,32 @@ class Resolver:
         self.parameters = parameters
         self.mappings = mappings
         self.resources = resources
+        #: Characters built so far, and the first budget exceeded (message,
+        #: line) for the source to report: the value itself becomes unknown.
+        self.built = 0
+        self.over: tuple[str, int] | None = None
+
+    def _fits(self, length: int, whole: Any, fn: str) -> bool:
+        """Whether a string of `length` may be built (checked before it is);
+        when not, the first reason is noted and the caller gives an unknown
+        value instead."""
+        self.built += length
+        if length <= MAX_STRING and self.built <= MAX_TOTAL_CHARS:
+            return True
+        if self.over is None:
+            from checker.sources.cloudformation.yaml_loader import line_of
+
+            what = (
+                f"{fn} builds a string of more than {MAX_STRING:,} characters"
+                if length > MAX_STRING
+                else f"intrinsic functions build more than {MAX_TOTAL_CHARS:,} characters in this template"
+            )
+            self.over = (
+                f"{what}; such values are treated as unknown, and the references that need them are reported "
+                "as unresolved",
+                line_of(whole) or line_of(next(iter(whole.values()), None) if isinstance(whole, dict) else None),
+            )
+        return False
 
     def resolve(self, value: Any, extra: Mapping[str, Any] | None = None, depth: int = 0) -> Any:
         """Resolve one value (not its children, unless it is an intrinsic)."""
@@ -112,6 +144,8 @@ class Resolver:
                     local.update({k: self.resolve(v, extra, depth) for k, v in variables.items()})
                 return self.sub(r(template), local)
             return self.sub(r(arg), extra)
+        if name in ("Fn::Join", "Fn::ToJsonString") and self.built > MAX_TOTAL_CHARS:
+            return Unknown(_text(whole))  # over the template's budget already
         if name == "Fn::Join":
             delim, items = r(arg[0]), r(arg[1])
             if not isinstance(delim, str) or not isinstance(items, list):
@@ -124,6 +158,8 @@ class Resolver:
                     known = False
                     s = v.partial if isinstance(v, Unknown) and v.partial is not None else "${?}"
                 parts.append(s)
+            if not self._fits(sum(map(len, parts)) + len(delim) * max(0, len(parts) - 1), whole, name):
+                return Unknown(_text(whole))
             joined = delim.join(parts)
             return joined if known else Unknown(_text(whole), partial=joined)
         if name == "Fn::FindInMap":
@@ -155,15 +191,27 @@ class Resolver:
             return Unknown(_text(whole), alternatives=tuple(alts))
         if name == "Fn::ToJsonString":
             v = self.deep(arg, extra, depth)
-            return Unknown(_text(whole)) if _has_unknown(v) else json.dumps(v, separators=(",", ":"))
+            if _has_unknown(v):
+                return Unknown(_text(whole))
+            text = json.dumps(v, separators=(",", ":"))
+            return text if self._fits(len(text), whole, name) else Unknown(_text(whole))
         return Unknown(_text(whole))
 
     def sub(self, template: Any, variables: Mapping[str, Any]) -> Any:
-        if not isinstance(template, str):
+        if not isinstance(template, str) or self.built > MAX_TOTAL_CHARS:
             return Unknown(_text({"Fn::Sub": template}))
         known = True
+        length = len(template)
 
         def repl(m: re.Match[str]) -> str:
+            nonlocal length
+            if length > MAX_STRING:
+                return ""  # over already: stop building
+            out = _piece(m)
+            length += len(out) - len(m.group(0))
+            return out
+
+        def _piece(m: re.Match[str]) -> str:
             nonlocal known
             key = m.group(1)
             if key.startswith("!"):
@@ -179,6 +227,8 @@ class Resolver:
             return s
 
         out = _SUB_VAR.sub(repl, template)
+        if not self._fits(length, template, "Fn::Sub"):
+            return Unknown(_text({"Fn::Sub": template}))
         return out if known else Unknown(_text({"Fn::Sub": template}), partial=out)
 
 

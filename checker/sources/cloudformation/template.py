@@ -121,6 +121,8 @@ class TemplateScan:
             self.result.references.extend(self._resource_refs(str(lid), rtype, body, globals_env))
             if rtype == "AWS::CloudFormation::Stack":
                 self._nested(str(lid), body)
+        if self.resolver.over is not None:
+            self.error(*self.resolver.over)
 
     def _definition(self, raw: str, line: int) -> Definition | None:
         return definition_for(raw, self.shown, self.sites, self.via) or built_definition(

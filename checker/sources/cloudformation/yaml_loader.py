@@ -112,8 +112,39 @@ class _Builder:
         self.count = 0
         self.chars = 0
         self.active: set[int] = set()
+        #: id(node) -> (value, values, characters) of every node built; the
+        #: nodes stay alive in the composed graph, so ids are not reused.
+        self.built: dict[int, tuple[Any, int, int]] = {}
 
     def build(self, node: yaml.Node, depth: int = 0) -> Any:
+        seen = self.built.get(id(node))
+        if seen is not None:
+            # An alias: the value built at its anchor is shared, not copied,
+            # so memory grows with the file, while the budgets still count
+            # every expansion (the sources walk each one).
+            value, count, chars = seen
+            self.count += count
+            self.chars += chars
+            self._check(node)
+            return value
+        count, chars = self.count, self.chars
+        value = self._build(node, depth)
+        self.built[id(node)] = (value, self.count - count, self.chars - chars)
+        return value
+
+    def _check(self, node: yaml.Node) -> None:
+        if self.count > MAX_NODES:
+            raise TemplateError(
+                f"document expands to more than {MAX_NODES:,} values (YAML alias expansion); refused",
+                node.start_mark.line + 1,
+            )
+        if self.chars > MAX_CHARS:
+            raise TemplateError(
+                f"document expands to more than {MAX_CHARS:,} characters (YAML aliases of large strings); refused",
+                node.start_mark.line + 1,
+            )
+
+    def _build(self, node: yaml.Node, depth: int = 0) -> Any:
         self.count += 1
         if self.count > MAX_NODES:
             raise TemplateError(
