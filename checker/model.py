@@ -298,9 +298,37 @@ class ScanError:
     line: int = 0
     kind: str = "error"
 
+    def __post_init__(self) -> None:
+        if len(self.message) > _SHORT_MESSAGE:
+            object.__setattr__(self, "message", short_message(self.message))
+
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
         return f"{where}: {self.message}"
+
+
+#: Messages quote input (a tag, a path, a token): a hostile file must not put
+#: megabytes of itself into every report through an error.
+_SHORT_MESSAGE = 300
+_EXCERPT = 60
+_MAX_MESSAGE = 1000
+
+
+def short_message(message: str) -> str:
+    """Each quoted excerpt longer than a few dozen characters is cut in the
+    middle (its length said), and the whole message is capped, so the part
+    after a quote ("...; not read") still shows."""
+    import re
+
+    def cut(m: re.Match[str]) -> str:
+        q, body = m.group(1), m.group(2)
+        hidden = len(body) - _EXCERPT
+        return f"{q}{body[: _EXCERPT // 2]}…({hidden:,} characters)…{body[-_EXCERPT // 2 :]}{q}"
+
+    out = re.sub(r"""(['"])((?:(?!\1).){""" + str(_EXCERPT + 20) + r""",})\1""", cut, message)
+    if len(out) > _MAX_MESSAGE:
+        out = out[: _MAX_MESSAGE - 40] + f"…({len(out) - _MAX_MESSAGE + 40:,} characters not shown)"
+    return out
 
 
 @dataclass
