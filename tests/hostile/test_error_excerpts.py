@@ -5,12 +5,11 @@ the end of the message still says what happened."""
 
 from __future__ import annotations
 
-import os
 from datetime import date
 from pathlib import Path
 
-from checker.feed import load_bundled_feed
-from checker.pipeline import ScanSettings, scan
+from run_here import scan_in
+
 from checker.reports import render
 
 AS_OF = date(2026, 11, 24)
@@ -27,12 +26,7 @@ def test_long_quotes_in_errors_are_cut(tmp_path: Path) -> None:
         + AGENT[len("Resources:\n") :].replace("  A:", "  B:")
         + "anthropic.claude-v2\n"
     )
-    here = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        result = scan(["."], ScanSettings(as_of=AS_OF, feed=load_bundled_feed()))
-    finally:
-        os.chdir(here)
+    result = scan_in(tmp_path)
     assert sorted(str(e) for e in result.errors) == [
         "stack.template:5: nested stack Child TemplateURL '../../../../../../../../../../…(89,955 characters)…"
         "../../../../../etc/passwd.yaml' resolves outside the scanned tree; not read",

@@ -8,14 +8,13 @@ same scan keeps its finding."""
 from __future__ import annotations
 
 import json
-import os
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from checker.feed import load_bundled_feed
+from run_here import scan_in
+
 from checker.model import ScanResult
-from checker.pipeline import ScanSettings, scan
 from checker.sources.cloudformation.nested import MAX_NESTED_SCANS
 
 AS_OF = date(2026, 11, 24)
@@ -43,13 +42,8 @@ def _dag(root: Path, child_parameters: str) -> None:
 
 def _scan(root: Path, deadline: Any) -> ScanResult:
     (root / "good.tf").write_text(GOOD)
-    here = os.getcwd()
-    os.chdir(root)
-    try:
-        with deadline(30):
-            result = scan(["."], ScanSettings(as_of=AS_OF, feed=load_bundled_feed()))
-    finally:
-        os.chdir(here)
+    with deadline(30):
+        result = scan_in(root)
     assert "aws_bedrockagent_agent.good" in {f.reference.resource for f in result.findings}
     return result
 

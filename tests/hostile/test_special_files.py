@@ -12,9 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from checker.feed import load_bundled_feed
-from checker.pipeline import ScanSettings, scan
+from run_here import scan_in
 
 AS_OF = date(2026, 11, 24)
 GOOD = (
@@ -32,17 +30,11 @@ def test_special_files_are_named_and_skipped(tmp_path: Path, deadline: Any, cach
     os.mkfifo(root / "mod" / "main.tf")
     (root / "link.tf").symlink_to("main.tf")
     sock = socket.socket(socket.AF_UNIX)
-    here = os.getcwd()
-    os.chdir(root)
     try:
-        sock.bind("sock.tf")
-        settings = ScanSettings(
-            as_of=AS_OF, feed=load_bundled_feed(), cache_dir=str(tmp_path / "cache") if cached else None
-        )
+        sock.bind(str(root / "sock.tf"))
         with deadline(30):
-            result = scan(["."], settings)
+            result = scan_in(root, cache_dir=str(tmp_path / "cache") if cached else None)
     finally:
-        os.chdir(here)
         sock.close()
     assert sorted(str(e) for e in result.errors) == [
         "link.tf: symlink to a FIFO, not read",

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from cli_child import run_python
+from run_here import run_python
 
 GOOD = 'resource "aws_bedrockagent_agent" "good" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
 HEAD = 'AWSTemplateFormatVersion: "2010-09-09"\nParameters:\n  P:\n    Type: String\n    Default: {big}\n'

@@ -14,9 +14,9 @@ import xml.etree.ElementTree as ET
 from datetime import date
 from pathlib import Path
 
-from checker.feed import load_bundled_feed
+from run_here import scan_in
+
 from checker.model import ScanResult
-from checker.pipeline import ScanSettings, scan
 from checker.reports import render
 from checker.reports.common import fingerprint
 
@@ -42,13 +42,7 @@ resource "aws_bedrockagent_agent" "wild" {
 
 
 def _scan(root: Path, **kw: object) -> ScanResult:
-    """Scanned as `.` from inside the tree, as CI does: paths are relative."""
-    here = os.getcwd()
-    os.chdir(root)
-    try:
-        return scan(["."], ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), **kw))  # type: ignore[arg-type]
-    finally:
-        os.chdir(here)
+    return scan_in(root, **kw)
 
 
 def _suppressed_tree(tmp_path: Path) -> ScanResult:
@@ -143,7 +137,6 @@ def test_only_the_pipeline_allows_them(tmp_path: Path) -> None:
     (repo / ".git").mkdir()
 
     def run(*argv: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-        import os
 
         return subprocess.run(
             [sys.executable, "-m", "checker", "scan", ".", "--as-of", "2026-11-24", *argv],

@@ -7,15 +7,12 @@ Each time the good file of the same scan keeps its finding."""
 
 from __future__ import annotations
 
-import os
 import time
 from datetime import date
 from pathlib import Path
 
 import pytest
-
-from checker.feed import load_bundled_feed
-from checker.pipeline import ScanSettings, scan
+from run_here import scan_in
 
 AS_OF = date(2026, 11, 24)
 GOOD = 'resource "aws_bedrockagent_agent" "good" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
@@ -33,12 +30,7 @@ def _scan(tmp_path: Path, name: str, data: bytes) -> tuple[list[str], dict[str, 
     root.mkdir()
     (root / "good.tf").write_text(GOOD)
     (root / name).write_bytes(data)
-    here = os.getcwd()
-    os.chdir(root)
-    try:
-        result = scan(["."], ScanSettings(as_of=AS_OF, feed=load_bundled_feed()))
-    finally:
-        os.chdir(here)
+    result = scan_in(root)
     assert "aws_bedrockagent_agent.good" in {f.reference.resource for f in result.findings}
     lines = {
         f"{a.reference.resource}={a.reference.raw}": a.reference.location.line

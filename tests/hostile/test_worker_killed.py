@@ -13,10 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from run_here import scan_in
 
 import checker.pipeline
-from checker.feed import load_bundled_feed
-from checker.pipeline import WORKER_DIED, ScanSettings, scan
+from checker.pipeline import WORKER_DIED
 
 AS_OF = date(2026, 11, 24)
 AGENT = 'resource "aws_bedrockagent_agent" "a{n}" {{\n  foundation_model = "anthropic.claude-v2"\n}}\n'
@@ -43,13 +43,8 @@ def test_a_killed_worker_is_an_error_and_the_other_units_count(
     (tmp_path / "oom").mkdir()
     (tmp_path / "oom" / "main.tf").write_text(AGENT.format(n="oom"))
     monkeypatch.setattr(checker.pipeline, "scan_unit_safely", killed_on_oom)
-    here = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        with deadline(120):
-            result = scan(["."], ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), jobs=2))
-    finally:
-        os.chdir(here)
+    with deadline(120):
+        result = scan_in(tmp_path, jobs=2)
     assert [str(e) for e in result.errors] == [f"oom: {WORKER_DIED}"]
     assert result.exit_code == 2
     assert sorted(f.reference.resource for f in result.findings) == sorted(
