@@ -147,7 +147,8 @@ def add_scan_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--allow-unjustified-suppressions",
         action="store_true",
-        default=os.environ.get("BEDROCK_LIFECYCLE_ALLOW_UNJUSTIFIED_SUPPRESSIONS", "") not in ("", "0", "false"),
+        default=os.environ.get("BEDROCK_LIFECYCLE_ALLOW_UNJUSTIFIED_SUPPRESSIONS", "").strip().lower()
+        in ("1", "true", "yes", "on"),
         help="honour checkov:skip without a reason and rule wildcards (a pipeline setting, not a repository one)",
     )
     p.add_argument(
