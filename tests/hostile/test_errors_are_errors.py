@@ -90,3 +90,11 @@ def test_a_huge_file_size_limit_is_only_a_limit(repo: Path) -> None:
     proc = _run(repo, "--max-file-size", "9" * 30)
     assert (proc.returncode, proc.stderr) == (1, "")
     assert "aws_bedrockagent_agent.good" in proc.stdout
+
+
+def test_a_huge_integer_in_terraform_is_an_unknown_number(repo: Path) -> None:
+    """In the same module as the good resource: its finding must survive."""
+    (repo / "locals.tf").write_text(f"locals {{\n  n = {HUGE}\n}}\n")
+    proc = _run(repo)
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert "aws_bedrockagent_agent.good" in proc.stdout and "error:" not in proc.stdout

@@ -17,6 +17,10 @@ from typing import Any
 
 from lark import Token, Tree
 
+#: Longest integer literal read as a number; a longer one (Python refuses
+#: text of more than 4,300 digits, a quadratic conversion) is unknown.
+_MAX_INT_DIGITS = 4000
+
 
 @dataclass(frozen=True)
 class Expr:
@@ -326,7 +330,10 @@ class _Builder:
         if kind in ("heredoc_template", "heredoc_template_trim"):
             return self.heredoc(toks[0], kind.endswith("trim"))
         if kind == "int_lit":
-            return Lit(line, col, text, int(str(toks[0])))
+            digits = str(toks[0])
+            if len(digits) > _MAX_INT_DIGITS:  # past Python's int-from-text limit: an unknown number
+                return Opaque(line, col, text[:80])
+            return Lit(line, col, text, int(digits))
         if kind == "float_lit":
             return Lit(line, col, text, float(str(toks[0])))
         if kind == "literal_value":
