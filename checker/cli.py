@@ -201,13 +201,24 @@ def fail_on(args: argparse.Namespace) -> Severity:
 
 def emit(args: argparse.Namespace, result: ScanResult) -> int:
     """Write every requested format; machine formats never get progress noise."""
-    from checker.reports import render
-
     code = result.exit_code
     for fmt, path in _outputs(args):
-        if not _write_output(path, render(str(fmt), result, to_file=path not in (None, "-"))):
+        text = _render(str(fmt), result, path)
+        if text is None or not _write_output(path, text):
             code = EXIT_ERROR
     return code
+
+
+def _render(fmt: str, result: ScanResult, path: str | None) -> str | None:
+    """One report; None, after a one-line message, when its renderer fails,
+    so the other formats of the same scan are still written."""
+    from checker.reports import render
+
+    try:
+        return render(fmt, result, to_file=path not in (None, "-"))
+    except Exception as exc:  # a bug in one renderer must not cost the others
+        _crashed(exc, f"cannot render the {fmt} report")
+        return None
 
 
 def _outputs(args: argparse.Namespace) -> list[list[str | None]]:
@@ -244,7 +255,6 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
     stored for next time."""
     from checker.cache import ResultCache, transient
     from checker.pipeline import report_key, scan, stat_walk
-    from checker.reports import render
     from checker.reports.text import use_colour
 
     cache = ResultCache(settings.cache_dir)
@@ -271,9 +281,10 @@ def _scan_with_report_cache(args: argparse.Namespace, settings: Any) -> int:
     stored = result.cacheable and not any(transient(e) for e in result.errors)
     code = result.exit_code
     for (fmt, path), key in zip(outputs, keys, strict=True):
-        text = render(str(fmt), result, to_file=path not in (None, "-"))
-        if not _write_output(path, text):
+        text = _render(str(fmt), result, path)
+        if text is None or not _write_output(path, text):
             code = EXIT_ERROR
+            continue
         if key and stored:
             cache.put_report(key, text, result.exit_code)
     cache.trim()
@@ -587,7 +598,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _crashed(exc)
 
 
-def _crashed(exc: BaseException) -> int:
+def _crashed(exc: BaseException, what: str = "internal error") -> int:
     """Any other failure is exit 2 with one line naming it and where it
     happened: exit 1 would tell CI "findings", and a traceback would hide
     the message.  BEDROCK_LIFECYCLE_DEBUG=1 shows the traceback too."""
@@ -600,7 +611,7 @@ def _crashed(exc: BaseException) -> int:
     from checker.reports.escape import text
 
     message = text(" ".join(str(exc).split())[:300])
-    sys.stderr.write(f"bedrock-lifecycle: internal error{where}: {type(exc).__name__}: {message}\n")
+    sys.stderr.write(f"bedrock-lifecycle: {what}{where}: {type(exc).__name__}: {message}\n")
     return EXIT_ERROR
 
 

@@ -98,3 +98,23 @@ def test_a_huge_integer_in_terraform_is_an_unknown_number(repo: Path) -> None:
     proc = _run(repo)
     assert (proc.returncode, proc.stderr) == (1, "")
     assert "aws_bedrockagent_agent.good" in proc.stdout and "error:" not in proc.stdout
+
+
+def test_a_renderer_that_fails_costs_only_its_own_report(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Stands in for a bug that input could trigger in one format."""
+    import checker.reports.junit
+    from checker.cli import main
+
+    def broken(result: object) -> str:
+        raise RuntimeError("boom\nsecond line")
+
+    monkeypatch.setattr(checker.reports.junit, "render", broken)
+    monkeypatch.chdir(repo)
+    code = main(["scan", ".", "--as-of", "2026-11-24", "-q", "-f", "junit", "-o", "out.xml", "-f", "text"])
+    out = capsys.readouterr()
+    assert code == 2 and not (repo / "out.xml").exists()
+    assert out.err.startswith("bedrock-lifecycle: cannot render the junit report (") and out.err.count("\n") == 1
+    assert out.err.endswith("RuntimeError: boom second line\n")
+    assert "aws_bedrockagent_agent.good" in out.out
