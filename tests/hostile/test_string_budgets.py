@@ -72,11 +72,14 @@ def test_strings_and_aliases_stay_within_memory_and_time(
     (tmp_path / "good.tf").write_text(GOOD)
     (tmp_path / name).write_text(make())  # type: ignore[operator]
     start = time.monotonic()
+    # VmHWM: the peak of this process's own memory (ru_maxrss would carry
+    # the forked test worker's peak across exec).
     run_and_measure = (
-        "import resource, sys\n"
+        "import re, sys\n"
         "from checker.cli import main\n"
         "code = main(['scan', '.', '--as-of', '2026-11-24', '-j', '1', '-q'])\n"
-        "sys.stderr.write(f'peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+        "status = open('/proc/self/status').read()\n"
+        "sys.stderr.write('peak ' + re.search(r'VmHWM:\\s*(\\d+)', status).group(1) + '\\n')\n"
         "sys.exit(code)\n"
     )
     proc = run_python(tmp_path, "-c", run_and_measure, limit=_limit)
