@@ -21,13 +21,13 @@ from checker.sources.terraform.hclast import (
 
 
 def tf_files(directory: str) -> list[str]:
+    """Regular files only (the walk reports FIFOs, sockets and devices once);
+    the directory entry's type says so without a stat per file."""
     try:
-        names = sorted(os.listdir(directory))
+        with os.scandir(directory) as it:
+            return sorted(e.path for e in it if e.name.endswith((".tf", ".tf.json")) and e.is_file())
     except OSError:
         return []
-    # Regular files only: the walk reports FIFOs, sockets and devices once.
-    paths = [os.path.join(directory, n) for n in names if n.endswith((".tf", ".tf.json"))]
-    return [p for p in paths if os.path.isfile(p)]
 
 
 @dataclass
