@@ -37,9 +37,18 @@ def _visible(ch: str) -> str:
 def text(value: object) -> str:
     """For a terminal or a log: every control and reordering character is
     shown as a visible escape (`\\x1b`, `\\r`, `\\n`), so one input string
-    stays on one line and cannot move the cursor or change colours."""
+    stays on one line and cannot move the cursor or change colours.  A
+    leading `::` (after spaces) becomes `\\x3a:`: CI runners (GitHub Actions
+    workflow commands) act on a log line that starts so, and a file named
+    `::add-mask::...` or `::error ...::` must not hide output or forge an
+    annotation."""
     s = str(value)
-    return _UNSAFE_TEXT.sub(lambda m: _visible(m.group()), s) if _UNSAFE_TEXT.search(s) else s
+    if _UNSAFE_TEXT.search(s):
+        s = _UNSAFE_TEXT.sub(lambda m: _visible(m.group()), s)
+    if s.lstrip(" ").startswith("::"):
+        i = len(s) - len(s.lstrip(" "))
+        s = s[:i] + "\\x3a" + s[i + 1 :]
+    return s
 
 
 #: Characters XML 1.0 forbids anywhere in a document (the C0 controls but

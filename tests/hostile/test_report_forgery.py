@@ -35,6 +35,9 @@ Resources:
     Properties:
       FoundationModel: "=HYPERLINK(\\"http://e\\")\\e[2J\\rSUMMARY\\x0b"
 """
+#: A GitHub Actions workflow command: a log line starting so would mask
+#: everything after it or forge an annotation.
+COMMAND_NAME = "::add-mask::all clear.tf"
 FORMATS = ("text", "markdown", "junit", "csv", "sarif", "json", "codeclimate")
 
 
@@ -47,6 +50,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     repo.mkdir()
     (repo / "good.tf").write_text(GOOD)
     (repo / EVIL_NAME).write_text(TEMPLATE)
+    (repo / COMMAND_NAME).write_text(GOOD.replace('"good"', '"masked"'))
     out = root / "out"
     out.mkdir()
     argv = [sys.executable, "-m", "checker", "scan", ".", "--as-of", "2026-11-24", "-f", "text"]
@@ -83,6 +87,13 @@ def test_text_escapes_every_control_character(reports: dict[str, str]) -> None:
         assert "aws_bedrockagent_agent.good" in plain
 
 
+def test_no_line_is_a_ci_workflow_command(reports: dict[str, str]) -> None:
+    for name in ("stdout", "text", "csv", "markdown"):
+        assert not [ln for ln in reports[name].splitlines() if ln.lstrip().startswith("::")], name
+    assert "\\x3a:add-mask::all clear.tf\n" in reports["text"]
+    assert "aws_bedrockagent_agent.masked" in reports["text"]
+
+
 def test_colour_only_on_the_terminal_never_in_output_files(reports: dict[str, str]) -> None:
     assert "\033[31merror" in reports["stdout"]
     for fmt in FORMATS:
@@ -93,7 +104,7 @@ def test_markdown_renders_as_text_on_github(reports: dict[str, str]) -> None:
     html = cmarkgfm.github_flavored_markdown_to_html(reports["markdown"])
     assert "<img" not in html and "<b>" not in html and "<a " not in html
     rows = [r for r in html.split("<tr>")[1:] if "<td>" in r]
-    assert len(rows) == 2 and all(r.count("<td>") == 8 for r in rows), html
+    assert len(rows) == 3 and all(r.count("<td>") == 8 for r in rows), html
     assert "Ag`&lt;b&gt;x&lt;/b&gt;|[l](https://evil.example)@team\\x1b[31m=cmd|" in html
     assert "<code>aws_bedrockagent_agent.good</code>" in html
 
@@ -121,8 +132,9 @@ def test_sarif_uris_are_percent_encoded(reports: dict[str, str]) -> None:
     assert uris == {
         "good.tf",
         "evil%1B%5B2J%0Dname%0A%60%3Cimg%20src%3Dx%3E%7C%5Ba%5D%28javascript%3Ae%29%08%60.template",
+        "%3A%3Aadd-mask%3A%3Aall%20clear.tf",
     }
-    assert {unquote(u) for u in uris} == {"good.tf", EVIL_NAME}
+    assert {unquote(u) for u in uris} == {"good.tf", EVIL_NAME, COMMAND_NAME}
 
 
 def test_report_files_are_created_with_the_umask(reports: dict[str, str]) -> None:
