@@ -169,6 +169,11 @@ def resolve(
     fail_on = pick(flags.fail_on, _env_severity(env, ENV_FAIL_ON), "fail_on", DEFAULT_FAIL_ON.value)
     max_file = pick(flags.max_file_size, None, "max_file_size", DEFAULT_MAX_FILE)
     max_plan = pick(flags.max_plan_size, None, "max_plan_size", DEFAULT_MAX_PLAN)
+    if flags.max_file_size is None and repo is not None and int(max_file) > DEFAULT_MAX_FILE:
+        # A bound the repository may lower but not raise: a larger limit is
+        # how a hostile tree would make one file cost gigabytes.
+        changes.append(f"max_file_size: {max_file!r} not applied (only the pipeline may raise the limit)")
+        max_file = DEFAULT_MAX_FILE
     baseline = pick(flags.baseline, None, "baseline", None)
     as_of = flags.as_of or _env_date(env, ENV_AS_OF) or today or date.today()
     skip_from_config = tuple(values.get("skip_paths", ()))

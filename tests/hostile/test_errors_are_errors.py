@@ -118,3 +118,14 @@ def test_a_renderer_that_fails_costs_only_its_own_report(
     assert out.err.startswith("bedrock-lifecycle: cannot render the junit report (") and out.err.count("\n") == 1
     assert out.err.endswith("RuntimeError: boom second line\n")
     assert "aws_bedrockagent_agent.good" in out.out
+
+
+def test_the_repository_cannot_raise_the_file_size_limit(repo: Path) -> None:
+    """It may lower it; a higher value is listed and not applied."""
+    (repo / "big.tf").write_text(GOOD.replace('"good"', '"big"') + "#" * 6 * 1024 * 1024 + "\n")
+    (repo / ".bedrock-lifecycle.yaml").write_text(f"max_file_size: {10**12}\n")
+    proc = _run(repo)
+    assert proc.returncode == 2
+    assert "error: big.tf: file is 6,291,544 bytes, over the 5,242,880-byte limit (--max-file-size)" in proc.stdout
+    assert f"max_file_size: {10**12} not applied (only the pipeline may raise the limit)" in proc.stdout
+    assert "aws_bedrockagent_agent.good" in proc.stdout
