@@ -23,6 +23,9 @@ from checker.rules import RuleContext
 from checker.settings import DEFAULT_EOL_WINDOW, DEFAULT_MAX_FEED_AGE, Flags, Resolved, resolve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+#: Most worker processes, whatever --jobs says: four per core (more only
+#: costs memory, some 50 MB each).
+MAX_JOBS = 4 * (os.cpu_count() or 1)
 
 #: Modules that add top-level commands with `register(subparsers)`.
 COMMAND_MODULES = ("checker.commands.audit", "checker.commands.checkov", "checker.commands.fix")
@@ -322,7 +325,9 @@ def _scan_settings(args: argparse.Namespace) -> Any:
         feed=ctx.feed,
         fail_on=s.fail_on,
         eol_window_days=ctx.eol_window_days,
-        jobs=args.jobs,
+        # A process pool forks all its workers at once: --jobs 10**9 must
+        # not be a fork bomb.
+        jobs=min(args.jobs, MAX_JOBS),
         options=options,
         severities=dict(s.severities),
         enabled_rules=frozenset(r.id for r in ALL_RULES if r.id not in disabled) if disabled else None,

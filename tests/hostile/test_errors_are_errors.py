@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import resource
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -129,3 +130,13 @@ def test_the_repository_cannot_raise_the_file_size_limit(repo: Path) -> None:
     assert "error: big.tf: file is 6,291,544 bytes, over the 5,242,880-byte limit (--max-file-size)" in proc.stdout
     assert f"max_file_size: {10**12} not applied (only the pipeline may raise the limit)" in proc.stdout
     assert "aws_bedrockagent_agent.good" in proc.stdout
+
+
+def test_a_huge_jobs_count_is_capped(repo: Path) -> None:
+    for n in range(10):  # enough units for a process pool
+        (repo / f"m{n}").mkdir()
+        (repo / f"m{n}" / "main.tf").write_text(GOOD.replace('"good"', f'"m{n}"'))
+    start = time.monotonic()
+    proc = _run(repo, "--jobs", "9" * 20)
+    assert (proc.returncode, proc.stderr) == (1, "")
+    assert time.monotonic() - start < 60 and "aws_bedrockagent_agent.m9" in proc.stdout
