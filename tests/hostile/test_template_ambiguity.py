@@ -94,3 +94,46 @@ def test_a_huge_integer_is_only_a_value(tmp_path: Path) -> None:
     text = AGENT + "      IdleSessionTTLInSeconds: " + "9" * 50_000 + "\n"
     errors, lines = _scan(tmp_path, "int.template", text.encode())
     assert errors == [] and lines == {"Agent=anthropic.claude-v2": 6}
+
+
+TWICE = """{
+  "resource": {"aws_bedrockagent_agent": {"first": {"agent_name": "a", "foundation_model": "anthropic.claude-v2"}}},
+  "resource": {"aws_bedrockagent_agent": {"second": {"agent_name": "b", "foundation_model": "amazon.nova-pro-v1:0"}}}
+}
+"""
+ARRAYS = """{
+  "resource": [
+    {"aws_bedrockagent_agent": {"third": {"agent_name": "c", "foundation_model": "anthropic.claude-v2"}}},
+    {"aws_bedrockagent_agent": [{"fourth": {"agent_name": "d", "foundation_model": "anthropic.claude-v2"}}]}
+  ]
+}
+"""
+DUPLICATE_ARGUMENT = """{
+  "resource": {"aws_bedrockagent_agent": {"dup": {
+    "foundation_model": "anthropic.claude-v2", "foundation_model": "amazon.nova-pro-v1:0"}}}
+}
+"""
+
+
+def test_terraform_json_keeps_every_definition_as_terraform_does(tmp_path: Path) -> None:
+    """HCL's JSON syntax: a block type given twice, or as an array, declares
+    all of them (`terraform apply` creates both); json.loads alone kept only
+    the last "resource" and skipped the arrays, hiding three EOL agents.  An
+    argument given twice is Terraform's "Duplicate attribute definition"."""
+    errors, lines = _scan(tmp_path, "twice.tf.json", TWICE.encode())
+    assert errors == [] and lines == {
+        "aws_bedrockagent_agent.first=anthropic.claude-v2": 2,
+        "aws_bedrockagent_agent.second=amazon.nova-pro-v1:0": 3,
+    }
+    (tmp_path / "repo").rename(tmp_path / "one")
+    errors, lines = _scan(tmp_path, "arrays.tf.json", ARRAYS.encode())
+    assert errors == [] and set(lines) == {
+        "aws_bedrockagent_agent.third=anthropic.claude-v2",
+        "aws_bedrockagent_agent.fourth=anthropic.claude-v2",
+    }
+    (tmp_path / "repo").rename(tmp_path / "two")
+    errors, _ = _scan(tmp_path, "dup.tf.json", DUPLICATE_ARGUMENT.encode())
+    assert errors == [
+        "dup.tf.json:3: cannot parse HCL: duplicate attribute definition: the argument 'foundation_model' is set "
+        "more than once"
+    ]

@@ -561,12 +561,40 @@ def _json_expr(value: Any, line: int, parse_template: Callable[[str, int], Expr]
     return Opaque(line, 0, repr(value))
 
 
+class _Repeated(list[Any]):
+    """The values of a property name given more than once in one JSON
+    object.  HCL's JSON syntax keeps every definition ("resource" twice
+    declares the resources of both; Terraform applies them all), where
+    `json.loads` would keep only the last and hide the others."""
+
+
+def _keep_repeats(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k not in out:
+            out[k] = v
+        elif isinstance(out[k], _Repeated):
+            out[k].append(v)
+        else:
+            out[k] = _Repeated([out[k], v])
+    return out
+
+
+def _definitions(value: Any) -> list[Any]:
+    """Every definition a JSON value stands for: a repeated name, or the
+    array form HCL allows at the block and label levels."""
+    return list(value) if isinstance(value, list) else [value]
+
+
 def parse_tf_json(text: str, path: str) -> HclFile:
     """Terraform's JSON syntax.  Nested objects under a resource are blocks or
     object-valued attributes; without the provider schema we cannot tell, so
-    a nested object is offered both ways (the catalog paths walk either)."""
+    a nested object is offered both ways (the catalog paths walk either).
+    A block type or label given twice, or as an array, is every definition
+    (as Terraform reads it); an argument given twice is Terraform's
+    "Duplicate attribute definition" error."""
     try:
-        doc = json.loads(text)
+        doc = json.loads(text, object_pairs_hook=_keep_repeats)
     except json.JSONDecodeError as exc:
         raise HclSyntaxError(f"invalid JSON: {exc.msg}", exc.lineno, exc.colno) from None
     if not isinstance(doc, dict):
@@ -587,6 +615,14 @@ def parse_tf_json(text: str, path: str) -> HclFile:
         out: list[Attribute | Block] = []
         for k, v in obj.items():
             line, pos = _find_line(text, k, start)
+            if isinstance(v, _Repeated):
+                if not all(isinstance(i, dict) for i in v):
+                    raise HclSyntaxError(
+                        f"duplicate attribute definition: the argument {k!r} is set more than once", line, 1
+                    )
+                for item in v:
+                    out.append(Block(k, (), body_of(item, pos), line, line))
+                continue
             if isinstance(v, dict) and k not in ("tags", "variables", "environment_variables", "default"):
                 out.append(Block(k, (), body_of(v, pos), line, line))
             elif isinstance(v, list) and v and all(isinstance(i, dict) for i in v) and k not in ("default",):
@@ -596,30 +632,32 @@ def parse_tf_json(text: str, path: str) -> HclFile:
         return tuple(out)
 
     blocks: list[Attribute | Block] = []
-    for btype, content in doc.items():
+    for btype, value in doc.items():
         depth = _NESTED_BLOCK_TYPES.get(btype)
         line, cursor = _find_line(text, btype, cursor)
-        if btype == "locals" and isinstance(content, dict):
-            blocks.append(Block("locals", (), body_of(content, cursor), line, line))
-            continue
-        if depth is None or not isinstance(content, dict):
-            continue
-        if depth == 1:
-            for name, inner in content.items():
-                nline, npos = _find_line(text, name, cursor)
-                for item in inner if isinstance(inner, list) else [inner]:
-                    if isinstance(item, dict):
-                        blocks.append(Block(btype, (name,), body_of(item, npos), nline, nline))
-        else:
-            for rtype, named in content.items():
-                if not isinstance(named, dict):
-                    continue
-                _, tpos = _find_line(text, rtype, cursor)
-                for name, inner in named.items():
-                    nline, npos = _find_line(text, name, tpos)
-                    for item in inner if isinstance(inner, list) else [inner]:
+        for content in _definitions(value):
+            if btype == "locals" and isinstance(content, dict):
+                blocks.append(Block("locals", (), body_of(content, cursor), line, line))
+                continue
+            if depth is None or not isinstance(content, dict):
+                continue
+            if depth == 1:
+                for name, inner in content.items():
+                    nline, npos = _find_line(text, name, cursor)
+                    for item in _definitions(inner):
                         if isinstance(item, dict):
-                            blocks.append(Block(btype, (rtype, name), body_of(item, npos), nline, nline))
+                            blocks.append(Block(btype, (name,), body_of(item, npos), nline, nline))
+            else:
+                for rtype, typed in content.items():
+                    _, tpos = _find_line(text, rtype, cursor)
+                    for named in _definitions(typed):
+                        if not isinstance(named, dict):
+                            continue
+                        for name, inner in named.items():
+                            nline, npos = _find_line(text, name, tpos)
+                            for item in _definitions(inner):
+                                if isinstance(item, dict):
+                                    blocks.append(Block(btype, (rtype, name), body_of(item, npos), nline, nline))
     return HclFile(path, tuple(blocks))
 
 
