@@ -15,9 +15,9 @@ from checker.reports.common import (
     REPOSITORY_CHANGES,
     definition_groups,
     definition_text,
-    quiet_because,
     feed_line,
     feed_notices,
+    quiet_because,
     replacement_text,
     stale_status_note,
 )
@@ -87,7 +87,8 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
                 rules = sorted({g.rule_id for g in found if g.reference.resource == r.resource})
                 chain = "".join(f"{c} -> " for c in (r.definition.chain if r.definition else ()))
                 lines.append(
-                    f"         used by {t(r.construct_path or r.resource)} ({t(chain)}{t(r.location)}) {', '.join(rules)}"
+                    f"         used by {t(r.construct_path or r.resource)} ({t(chain)}{t(r.location)}) "
+                    + ", ".join(rules)
                 )
         lines.append("")
     unresolved = [a for a in result.references if a.status.state is State.UNRESOLVED]
