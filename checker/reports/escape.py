@@ -13,6 +13,7 @@ input-derived string, so the rule lives in one place.
 
 from __future__ import annotations
 
+import html as _html
 import re
 from urllib.parse import quote
 
@@ -109,3 +110,17 @@ def uri(path: str) -> str:
     outside the unreserved set and `/` is percent-encoded (spaces, `#`, `?`,
     `%`, non-ASCII), so viewers open the file the path names."""
     return quote(path.replace("\\", "/"), safe="/")
+
+
+#: As `_UNSAFE_TEXT` but for HTML, where tab and newline are only white space.
+_UNSAFE_HTML = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def html(value: object) -> str:
+    """For the HTML page: HTML-escaped (quotes too, for attributes), control
+    and reordering characters shown as visible escapes: text from the
+    scanned tree must neither become markup nor reach a reader raw."""
+    s = str(value)
+    if _UNSAFE_HTML.search(s):
+        s = _UNSAFE_HTML.sub(lambda m: _visible(m.group()), s)
+    return _html.escape(s, quote=True)

@@ -13,26 +13,15 @@ alternatives; the page reads printed and in dark mode.
 
 from __future__ import annotations
 
-import html
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from checker.model import AssessedReference, Finding, ScanResult, Severity, State
 from checker.reports.common import definition_text, feed_line, feed_notices
+from checker.reports.escape import html as _e
 
 _RANK = {None: 0, Severity.NOTICE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def _e(value: object) -> str:
-    """Escaped for HTML, control characters shown as `\\xNN`: text from the
-    scanned tree must neither become markup nor reach a reader raw."""
-    text = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", str(value))
-    return html.escape(text, quote=True)
 
 
 def _d(value: date | None) -> str:

@@ -38,7 +38,7 @@ Resources:
 #: A GitHub Actions workflow command: a log line starting so would mask
 #: everything after it or forge an annotation.
 COMMAND_NAME = "::add-mask::all clear.tf"
-FORMATS = ("text", "markdown", "junit", "csv", "sarif", "json", "codeclimate")
+FORMATS = ("text", "markdown", "junit", "csv", "sarif", "json", "codeclimate", "html")
 
 
 @pytest.fixture(scope="module")
@@ -107,6 +107,20 @@ def test_markdown_renders_as_text_on_github(reports: dict[str, str]) -> None:
     assert len(rows) == 3 and all(r.count("<td>") == 8 for r in rows), html
     assert "Ag`&lt;b&gt;x&lt;/b&gt;|[l](https://evil.example)@team\\x1b[31m=cmd|" in html
     assert "<code>aws_bedrockagent_agent.good</code>" in html
+
+
+def test_html_holds_no_markup_from_input(reports: dict[str, str]) -> None:
+    from html.parser import HTMLParser
+
+    tags: set[str] = set()
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            tags.add(tag)
+
+    Tags().feed(reports["html"])
+    assert "img" not in tags and "b" not in tags  # the page's own tags only
+    assert "Ag`&lt;b&gt;x&lt;/b&gt;|[l](https://evil.example)@team\\x1b[31m=cmd|" in reports["html"]
 
 
 def test_junit_always_parses(reports: dict[str, str]) -> None:
