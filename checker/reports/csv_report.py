@@ -33,6 +33,7 @@ COLUMNS = (
     "suppressed",
     "definition",
     "definition_kind",
+    "unresolved_reason",
 )
 
 
@@ -73,6 +74,7 @@ def render(result: ScanResult) -> str:
                 "yes" if suppressed.get(id(r)) else "",
                 str(r.definition.location) if r.definition and r.definition.elsewhere else "",
                 r.definition.kind if r.definition and r.definition.elsewhere else "",
+                r.unresolved_reason or "",
             ]
         )
     return buf.getvalue()

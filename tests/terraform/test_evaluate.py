@@ -187,8 +187,39 @@ def test_an_unknown_says_which_input_made_it_unknown() -> None:
     assert isinstance(value, Unknown) and "known only after apply" in (value.reason or "")
     value, _ = evaluate('provider::aws::arn_parse("x")')
     assert isinstance(value, Unknown) and "provider-defined" in (value.reason or "")
-    value, _ = evaluate('yamlencode(["a"])')
+    value, _ = evaluate("yamlencode(1)")
     assert isinstance(value, Unknown) and "yamlencode" in (value.reason or "")
     value, _ = evaluate('element(["a"], -1)')
     assert isinstance(value, Unknown) and "Terraform rejects" in (value.reason or "")
     assert TupleExpr  # keep the import used
+
+
+def test_every_unresolved_reference_names_the_input(tmp_path: Any) -> None:
+    """Through the whole Terraform source and into the report field."""
+    from checker.sources import ScanOptions, discover
+    from checker.sources.terraform import scan_unit
+
+    (tmp_path / "main.tf").write_text(
+        'variable "model" {}\n'
+        'data "aws_ssm_parameter" "p" {\n  name = "x"\n}\n'
+        'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = var.model\n}\n'
+        'resource "aws_bedrockagent_agent" "b" {\n  foundation_model = data.aws_ssm_parameter.p.value\n}\n'
+        'resource "aws_bedrockagent_agent" "c" {\n  foundation_model = aws_bedrockagent_agent.a.agent_arn\n}\n'
+        'resource "aws_bedrockagent_agent" "d" {\n  foundation_model = provider::aws::arn_build("a")\n}\n'
+        'resource "aws_bedrockagent_agent" "e" {\n  foundation_model = element(["x"], -1)\n}\n'
+    )
+    options = ScanOptions(roots=(str(tmp_path),))
+    refs = {}
+    for unit in discover([str(tmp_path)], options).units:
+        for r in scan_unit(unit, options).references:
+            refs[r.resource] = r
+    expect = {
+        "aws_bedrockagent_agent.a": "`var.model` has no default",
+        "aws_bedrockagent_agent.b": "data source `data.aws_ssm_parameter.p`",
+        "aws_bedrockagent_agent.c": "known only after apply",
+        "aws_bedrockagent_agent.d": "provider-defined function",
+        "aws_bedrockagent_agent.e": "Terraform rejects",
+    }
+    for resource, words in expect.items():
+        r = refs[resource]
+        assert not r.resolved and r.unresolved_reason is not None and words in r.unresolved_reason, r

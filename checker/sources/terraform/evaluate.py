@@ -24,6 +24,7 @@ from typing import Any
 
 from checker.sources.terraform.functions import FUNCTIONS, IMPURE, TooLargeError
 from checker.sources.terraform.functions.core import (
+    NEG_ZERO,
     EvalError,
     NotEvaluatedError,
     TfSet,
@@ -38,6 +39,7 @@ from checker.sources.terraform.functions.core import (
     is_known,
     is_number,
     make_set,
+    negative,
     num,
     parse_number,
     sorted_dict,
@@ -129,9 +131,6 @@ class Scope:
             self.budget,
         )
 
-
-#: Terraform's numbers have a signed zero (`-0` prints as "-0"); ours do not.
-_NEGATIVE_ZERO = "a negative zero (Terraform prints -0)"
 
 #: Names Terraform gives every module that are not inputs.
 WORKSPACE = "default"
@@ -251,7 +250,7 @@ class Evaluator:
                 return not as_bool(v, "operand of !")
             n = as_number(v, "operand of -")
             if n == 0:
-                raise NotEvaluatedError(_NEGATIVE_ZERO)
+                return 0 if negative(n) else NEG_ZERO
             return num(-n)
         if isinstance(expr, ForExpr):
             return self._for(expr)
@@ -420,6 +419,8 @@ class Evaluator:
                 return self._descend(value, tail, expr)
         if head in ("var", "local", "each", "count", "path", "self", "terraform", "module", "data"):
             return Unknown(expr.text, reason=f"`{expr.text}` is not known before apply")
+        if len(path) < 3:
+            return Unknown(expr.text, reason=f"`{expr.text}` is not a name defined here")
         return Unknown(expr.text, reason=f"`{expr.text}` is a resource attribute, known only after apply")
 
     def _descend(self, value: Any, rest: list[str | Expr], expr: Expr) -> Any:
@@ -453,14 +454,17 @@ class Evaluator:
         if isinstance(a, Unknown) or isinstance(b, Unknown):
             return _unknown_from(expr.text, a, b)
         x, y = as_number(a, f"left of {op}"), as_number(b, f"right of {op}")
+        if op in ("*", "/") and (x == 0 or y == 0):
+            if op == "/" and y == 0:
+                raise EvalError("division by zero")
+            return NEG_ZERO if negative(x) != negative(y) else 0
+        if op in ("+", "-") and x == 0 and y == 0:
+            # -0 + -0 and -0 - 0 keep the sign; every other sum of zeros is 0
+            return NEG_ZERO if negative(x) and (negative(y) if op == "+" else not negative(y)) else 0
         if op == "+":
             return num(x + y)
         if op == "-":
             return num(x - y)
-        if op in ("*", "/") and (x == 0 or y == 0) and (x < 0 or y < 0):
-            if op == "/" and y == 0:
-                raise EvalError("division by zero")
-            raise NotEvaluatedError(_NEGATIVE_ZERO)
         if op == "*":
             return num(x * y)
         if op == "/":

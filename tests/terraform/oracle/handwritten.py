@@ -40,7 +40,7 @@ EXPRESSIONS: list[tuple[str, str]] = [
     ("formatlist", 'join(";", formatlist("%s=%s", ["a", "b"], "x"))'),
     ("flatten-deep", 'join(",", flatten([["a", ["b", ["c"]]], [], "d"]))'),
     ("regex-replace", 'replace(local.s, "/([a-z]+)\\\\.([a-z]+)/", "$2.$1")'),
-    ("regex-replace-named", 'replace("v1:0", "/v(?P<maj>[0-9]+)/", "version${maj}")'),
+    ("regex-replace-named", 'replace("v1:0", "/v(?P<maj>[0-9]+)/", "version$${maj}")'),
     ("regex-groups", 'join("|", regex("^([a-z]+)\\\\.([a-z0-9-]+)", local.s))'),
     ("regex-named", 'regex("(?P<vendor>[a-z]+)\\\\.", local.s)["vendor"]'),
     ("regexall", 'join(",", regexall("[0-9]+", local.s))'),
@@ -53,7 +53,6 @@ EXPRESSIONS: list[tuple[str, str]] = [
     ("index-on-merge", 'merge(local.m, { extra = "x" })["extra"]'),
     ("index-on-for", "[for x in local.l : upper(x)][1]"),
     ("attr-on-object", "local.obj.nested.model"),
-    ("splat-full", 'join(",", [{ a = "x" }, { a = "y" }][*].a)'),
     ("substr", "substr(local.s, 0, 9)"),
     ("substr-negative", "substr(local.s, -4, -1)"),
     (
@@ -114,6 +113,8 @@ REJECTED: list[tuple[str, str]] = [
 ]
 
 DIRECTIVES: list[tuple[str, str]] = [
+    ("splat-full", 'join(",", [{ a = "x" }, { a = "y" }][*].a)'),
+    ("splat-attr", 'join(",", [{ a = "x" }, { a = "y" }].*.a)'),
     ("directive-if", '"%{ if local.n > 5 }big%{ else }small%{ endif }"'),
     ("directive-for-strip", '"%{ for x in local.l ~} ${x} %{~ endfor }"'),
     ("directive-heredoc", "<<EOT\n%{ for k, v in local.m ~}\n${k}=${v}\n%{ endfor ~}\nEOT\n"),
@@ -256,6 +257,6 @@ FILES: list[Case] = [
 def cases() -> list[Case]:
     out = [_expr_case(n, e) for n, e in EXPRESSIONS]
     out += [_expr_case(n, e) for n, e in REJECTED]
-    out += [_expr_case(n, e, "template directives need the new HCL parser") for n, e in DIRECTIVES]
+    out += [_expr_case(n, e, "template directives and splats need the new HCL parser") for n, e in DIRECTIVES]
     out += FILES
     return out

@@ -467,7 +467,7 @@ def _bare(addr: str) -> str:
 def _note(t: Tally, case: Case, refs: list[Any]) -> None:
     if case.expect_unresolved:
         t.expected_unresolved += 1
-    note = next((r[4] for r in refs if r[4]), None) or "(no note)"
+    note = next((r[4] for r in refs if r[4]), None) or "(conditional alternatives or a partial value)"
     note = re.sub(r"`[^`]*`", "`…`", note)[:80]
     t.unresolved_notes[note] = t.unresolved_notes.get(note, 0) + 1
 

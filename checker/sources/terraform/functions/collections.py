@@ -16,6 +16,7 @@ from checker.sources.terraform.functions.core import (
     as_number,
     as_string,
     equal,
+    graphemes_are_code_points,
     is_number,
     make_set,
     set_key,
@@ -36,8 +37,8 @@ def _within(n: int, what: str = "list") -> None:
 
 def length(v: Any) -> int:
     if isinstance(v, str):
-        if not v.isascii():
-            raise NotEvaluatedError("length() of non-ASCII text (grapheme clusters)")
+        if not graphemes_are_code_points(v):
+            raise NotEvaluatedError("length() of text with multi-code-point grapheme clusters")
         return len(v)
     if isinstance(v, (list, dict)):
         return len(v)
@@ -107,8 +108,6 @@ def distinct(li: Any) -> list[Any]:
 
 
 def reverse(li: Any) -> list[Any]:
-    if isinstance(li, TfSet):
-        raise NotEvaluatedError("reverse() of a set")
     return list(reversed(as_list(li)))
 
 

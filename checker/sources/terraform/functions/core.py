@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from fractions import Fraction
 from typing import Any
@@ -43,6 +44,39 @@ class NotEvaluatedError(Exception):
 
 class TfSet(list[Any]):
     """A Terraform set: no duplicates, in cty's order."""
+
+
+class NegativeZero(int):
+    """Terraform's numbers have a signed zero: `0 * -1` prints "-0" (and
+    equals 0).  Arithmetic that keeps the sign is in the evaluator."""
+
+
+NEG_ZERO = NegativeZero(0)
+
+
+def negative(x: Number) -> bool:
+    """Whether the sign bit is set (true for -0)."""
+    return x < 0 or isinstance(x, NegativeZero)
+
+
+def graphemes_are_code_points(t: str) -> bool:
+    """Whether every code point of `t` is a grapheme cluster of its own, so
+    counting, slicing and reversing code points is what Terraform does with
+    grapheme clusters: no combining marks, joiners, variation selectors,
+    regional indicators, Hangul jamo or CR LF pairs."""
+    if t.isascii():
+        return "\r\n" not in t
+    if "\r\n" in t:
+        return False
+    for ch in t:
+        o = ord(ch)
+        if unicodedata.category(ch) in ("Mn", "Mc", "Me", "Cf", "Cs", "Co", "Cn"):
+            return False
+        if 0x1F1E6 <= o <= 0x1F1FF or 0x1F3FB <= o <= 0x1F3FF or 0x1100 <= o <= 0x11FF:
+            return False
+        if 0xA960 <= o <= 0xA97F or 0xD7B0 <= o <= 0xD7FF or 0xAC00 <= o <= 0xD7A3:
+            return False
+    return True
 
 
 def is_number(v: Any) -> bool:
@@ -97,6 +131,8 @@ def parse_number(text: str) -> Number:
 def number_text(x: Number) -> str:
     """How Terraform writes a number: whole numbers without a point, the rest
     the shortest decimal that reads back to the same 512-bit number."""
+    if isinstance(x, NegativeZero):
+        return "-0"
     if isinstance(x, int):
         return str(x)
     if x.denominator == 1:

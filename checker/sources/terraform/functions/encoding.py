@@ -206,7 +206,61 @@ def csvdecode(s: Any) -> list[dict[str, str]]:
 
 
 def yamlencode(v: Any) -> str:
-    raise NotEvaluatedError("yamlencode() (its exact output is not modelled)")
+    """Terraform's YAML: block style, keys sorted and every string (key or
+    value) double-quoted.  Strings its emitter would fold or write as a
+    block scalar (long, multi-line, control characters), and a bare number,
+    bool or null (written with a document end marker), are not modelled."""
+    if isinstance(v, str):
+        return _yaml_scalar(v) + "\n"
+    if not isinstance(v, (list, dict)):
+        raise NotEvaluatedError("yamlencode() of a bare number, bool or null")
+    if not v:
+        return ("[]" if isinstance(v, list) else "{}") + "\n"
+    return "\n".join(_yaml_lines(v, 0)) + "\n"
+
+
+def _yaml_scalar(x: Any) -> str:
+    if x is None:
+        return "null"
+    if isinstance(x, bool):
+        return "true" if x else "false"
+    if is_number(x):
+        return number_text(x)
+    if isinstance(x, str):
+        if len(x) > 60 or any(not c.isprintable() for c in x):
+            raise NotEvaluatedError("yamlencode() of a long or multi-line string (folded by its emitter)")
+        return '"' + x.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    if isinstance(x, list) and not x:
+        return "[]"
+    if isinstance(x, dict) and not x:
+        return "{}"
+    raise NotEvaluatedError("yamlencode() of an unknown value")
+
+
+def _yaml_lines(v: Any, indent: int) -> list[str]:
+    pad = " " * indent
+    out: list[str] = []
+    if isinstance(v, dict):
+        for k in sorted(v):
+            item = v[k]
+            key = f"{pad}{_yaml_scalar(k)}:"
+            if isinstance(item, dict) and item:
+                out.append(key)
+                out.extend(_yaml_lines(item, indent + 2))
+            elif isinstance(item, list) and item:
+                out.append(key)
+                out.extend(_yaml_lines(item, indent))
+            else:
+                out.append(f"{key} {_yaml_scalar(item)}")
+        return out
+    for item in v:
+        if isinstance(item, (dict, list)) and item:
+            inner = _yaml_lines(item, indent + 2)
+            out.append(f"{pad}- {inner[0][indent + 2 :]}")
+            out.extend(inner[1:])
+        else:
+            out.append(f"{pad}- {_yaml_scalar(item)}")
+    return out
 
 
 def yamldecode(s: Any) -> Any:

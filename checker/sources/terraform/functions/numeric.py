@@ -21,7 +21,7 @@ from checker.sources.terraform.functions.core import (
 
 def abs_(x: Any) -> Number:
     v = as_number(x)
-    return num(-v if v < 0 else v)
+    return num(-v if v < 0 else (v if v else 0))
 
 
 def ceil(x: Any) -> Number:

@@ -4,6 +4,7 @@ count grapheme-free code points, `title` capitalises after any non-letter,
 
 from __future__ import annotations
 
+import unicodedata
 from fractions import Fraction
 from typing import Any
 
@@ -15,6 +16,7 @@ from checker.sources.terraform.functions.core import (
     as_list,
     as_number,
     as_string,
+    graphemes_are_code_points,
     is_number,
     number_text,
     to_str,
@@ -50,14 +52,27 @@ def _unicode_case(s: str, f: Any) -> str:
     return "".join(out)
 
 
+def _separator(c: str) -> bool:
+    """Go's strings.Title word boundary."""
+    if c.isascii():
+        return not (c.isalnum() or c == "_")
+    cat = unicodedata.category(c)
+    if cat.startswith("L") or cat == "Nd":
+        return False
+    return c.isspace()
+
+
 def title(s: Any) -> str:
-    text = as_string(s)
-    out, prev_letter = [], False
-    for c in text:
-        if not c.isascii():
-            raise NotEvaluatedError("title() of non-ASCII text")
-        out.append(c.upper() if not prev_letter else c)
-        prev_letter = c.isalnum() or c == "_" or c == "'"
+    out, prev = [], " "
+    for c in as_string(s):
+        if _separator(prev):
+            t = c.title() if not c.isascii() else c.upper()
+            if len(t) != 1:
+                raise NotEvaluatedError("title() of a letter whose title case is longer")
+            out.append(t)
+        else:
+            out.append(c)
+        prev = c
     return "".join(out)
 
 
@@ -87,9 +102,10 @@ def trimsuffix(s: Any, p: Any) -> str:
 
 
 def _ascii_only(t: str, fn: str) -> None:
-    # Terraform counts grapheme clusters; for ASCII they are characters.
-    if not t.isascii():
-        raise NotEvaluatedError(f"{fn}() of non-ASCII text (grapheme clusters)")
+    # Terraform counts grapheme clusters; where each is one code point, the
+    # code points are the same count.
+    if not graphemes_are_code_points(t):
+        raise NotEvaluatedError(f"{fn}() of text with multi-code-point grapheme clusters")
 
 
 def substr(s: Any, offset: Any, length: Any) -> str:
@@ -98,17 +114,11 @@ def substr(s: Any, offset: Any, length: Any) -> str:
     off, ln = as_int(offset, "offset"), as_int(length, "length")
     n = len(t)
     if off < 0:
-        off = n + off
-        if off < 0:
-            raise EvalError("offset out of range")
-    if off > n:
-        if n == 0 and off == 0:
-            return ""
-        raise EvalError("offset is greater than the length of the string")
-    if ln == -1:
+        off = max(n + off, 0)
+    if off >= n:
+        return ""
+    if ln < 0:
         return t[off:]
-    if ln < -1:
-        raise EvalError("length must be -1 or more")
     return t[off : off + ln]
 
 
