@@ -132,6 +132,9 @@ class Scope:
         )
 
 
+#: Terraform divides by zero into an infinity, which most uses then reject.
+_INFINITY = "a division by zero (an infinity in Terraform)"
+
 #: Names Terraform gives every module that are not inputs.
 WORKSPACE = "default"
 
@@ -456,7 +459,7 @@ class Evaluator:
         x, y = as_number(a, f"left of {op}"), as_number(b, f"right of {op}")
         if op in ("*", "/") and (x == 0 or y == 0):
             if op == "/" and y == 0:
-                raise EvalError("division by zero")
+                raise NotEvaluatedError(_INFINITY)
             return NEG_ZERO if negative(x) != negative(y) else 0
         if op in ("+", "-") and x == 0 and y == 0:
             # -0 + -0 and -0 - 0 keep the sign; every other sum of zeros is 0
@@ -468,8 +471,6 @@ class Evaluator:
         if op == "*":
             return num(x * y)
         if op == "/":
-            if y == 0:
-                raise EvalError("division by zero")
             return num(Fraction(x) / Fraction(y))
         if op == "%":
             if y == 0:

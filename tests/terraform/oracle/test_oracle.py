@@ -42,3 +42,15 @@ def test_hand_written_cases_agree_with_terraform() -> None:
     cases = handwritten.cases()
     assert len(cases) >= 60
     _check(run_cases(cases), 0.10)
+
+
+def test_functions_agree_with_terraform_console() -> None:
+    """Each pure function, edge cases included, against `terraform console`."""
+    _need_terraform()
+    from tests.terraform.oracle import console
+
+    exprs = console.FUNCTION_CASES + console.generated(SEED, 300)
+    agree, unresolved, rejected, bad = console.compare(exprs)
+    print(f"{len(exprs)} expressions: {agree} agree ({rejected} rejected by both), {unresolved} unresolved")
+    assert not bad, f"{len(bad)} disagreements with terraform console:\n" + "\n".join(bad)
+    assert unresolved <= 0.1 * len(exprs)

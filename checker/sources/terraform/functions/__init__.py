@@ -95,7 +95,6 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "setunion": c.setunion,
     "setintersection": c.setintersection,
     "setsubtract": c.setsubtract,
-    "setsymmetricdifference": c.setsymmetricdifference,
     "setproduct": c.setproduct,
     "min": c.min_,
     "max": c.max_,

@@ -50,11 +50,14 @@ def element(li: Any, i: Any) -> Any:
     idx = as_int(i, "index")
     if isinstance(li, TfSet):
         raise EvalError("element: a set has no index")
-    if idx < 0:
-        raise EvalError("element: a negative index is not allowed")
     if not items:
         raise EvalError("element: the list is empty")
-    return items[idx % len(items)]
+    # Terraform wraps with Go's remainder, whose sign is the index's: a
+    # negative index works only when it is a multiple of the length.
+    r = idx - len(items) * int(idx / len(items)) if abs(idx) < 2**53 else idx % len(items)
+    if r < 0:
+        raise EvalError("element: a negative index is not allowed")
+    return items[r]
 
 
 def index_(li: Any, v: Any) -> int:
@@ -96,10 +99,19 @@ def flatten(li: Any) -> list[Any]:
     return out
 
 
+def unify(items: list[Any]) -> list[Any]:
+    """A tuple passed where Terraform wants a list: strings, numbers and
+    bools together all become strings, as Terraform's conversion does."""
+    kinds = {type_name(i) for i in items if i is not None}
+    if len(kinds) > 1 and kinds <= {"string", "number", "bool"}:
+        return [to_str(i) if i is not None else None for i in items]
+    return items
+
+
 def distinct(li: Any) -> list[Any]:
     out: list[Any] = []
     seen: set[Any] = set()
-    for i in as_list(li):
+    for i in unify(as_list(li)):
         k = set_key(i)
         if k not in seen:
             seen.add(k)
@@ -279,15 +291,6 @@ def setintersection(first: Any, *rest: Any) -> TfSet:
 def setsubtract(a: Any, b: Any) -> TfSet:
     other = {set_key(i) for i in as_list(b)}
     return make_set(i for i in as_list(a) if set_key(i) not in other)
-
-
-def setsymmetricdifference(*sets: Any) -> TfSet:
-    counts: dict[Any, tuple[int, Any]] = {}
-    for s in sets:
-        for i in make_set(as_list(s)):
-            k = set_key(i)
-            counts[k] = (counts.get(k, (0, i))[0] + 1, i)
-    return make_set(i for n, i in counts.values() if n % 2 == 1)
 
 
 def setproduct(*sets: Any) -> list[list[Any]]:

@@ -66,8 +66,8 @@ def _groups(m: re.Match[str], rx: re.Pattern[str]) -> Any:
     if rx.groupindex:
         if len(rx.groupindex) != rx.groups:
             raise EvalError("regex: a pattern cannot mix named and unnamed groups")
-        return sorted_dict((k, m.group(k) or "") for k in rx.groupindex)
-    return [g or "" for g in m.groups()]
+        return sorted_dict((k, m.group(k)) for k in rx.groupindex)
+    return list(m.groups())  # a group that took no part is null
 
 
 def regex(pattern: Any, s: Any) -> Any:

@@ -259,11 +259,9 @@ def _pad(s: str, flags: str, width: int | None, zero_ok: bool = False) -> str:
 
 
 def _verb(verb: str, a: Any, flags: str, width: int | None, prec: int | None) -> str:
-    if a is None and verb != "v":
+    if a is None:
         raise EvalError("format: a null value cannot be formatted")
     if verb == "v":
-        if a is None:
-            return _pad("null", flags, width)
         if isinstance(a, (list, dict)):
             from checker.sources.terraform.functions.encoding import jsonencode
 
