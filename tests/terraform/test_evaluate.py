@@ -165,7 +165,8 @@ def test_splat_applies_the_traversal_to_each_element() -> None:
         ('jsonencode({ b = "<&>", a = 1 })', '{"a":1,"b":"\\u003c\\u0026\\u003e"}'),
         ('format("%5.1f|%-3d|%q|%%", 3.14159, 7, "a")', '  3.1|7  |"a"|%'),
         ('split(",", "a,b")[1]', "b"),
-        ("element([1], -1)", None),
+        ("element([1, 2], -1)", None),
+        ("element([1], -1)", 1),
         ('format("%s", [1])', None),
         ('replace("a1b22", "/[0-9]+/", "#")', "a#b#"),
         ('join(",", keys({ b = 1, a = 2 }))', "a,b"),
@@ -189,7 +190,7 @@ def test_an_unknown_says_which_input_made_it_unknown() -> None:
     assert isinstance(value, Unknown) and "provider-defined" in (value.reason or "")
     value, _ = evaluate("yamlencode(1)")
     assert isinstance(value, Unknown) and "yamlencode" in (value.reason or "")
-    value, _ = evaluate('element(["a"], -1)')
+    value, _ = evaluate('element(["a", "b"], -1)')
     assert isinstance(value, Unknown) and "Terraform rejects" in (value.reason or "")
     assert TupleExpr  # keep the import used
 
@@ -206,7 +207,7 @@ def test_every_unresolved_reference_names_the_input(tmp_path: Any) -> None:
         'resource "aws_bedrockagent_agent" "b" {\n  foundation_model = data.aws_ssm_parameter.p.value\n}\n'
         'resource "aws_bedrockagent_agent" "c" {\n  foundation_model = aws_bedrockagent_agent.a.agent_arn\n}\n'
         'resource "aws_bedrockagent_agent" "d" {\n  foundation_model = provider::aws::arn_build("a")\n}\n'
-        'resource "aws_bedrockagent_agent" "e" {\n  foundation_model = element(["x"], -1)\n}\n'
+        'resource "aws_bedrockagent_agent" "e" {\n  foundation_model = element(["x", "y"], -1)\n}\n'
     )
     options = ScanOptions(roots=(str(tmp_path),))
     refs = {}
