@@ -298,6 +298,17 @@ def case(seed: int, i: int) -> Case:
                 tfvars.setdefault(where, []).append(f"{name} = {g.lit(t)}\n")
                 if r.random() < 0.3:  # the same name in a later file wins
                     tfvars.setdefault("z.auto.tfvars", []).append(f"{name} = {g.lit(t)}\n")
+    if r.random() < 0.3:  # an object with optional attributes, and a set
+        given = g.pick(["{}", '{ model = "cohere.command-r-v1:0" }', "{ n = 3, model = null }"])
+        variables.append(
+            'variable "obj" {\n  type = object({ model = optional(string, "ai21.j2-ultra-v1"), n = optional(number) })\n'
+            f"  default = {given}\n" + g.pick(["", "  nullable = false\n"]) + "}\n"
+        )
+        env.add("s", "var.obj.model")
+        env.add("b", "(var.obj.n == null)")
+    if r.random() < 0.2:
+        variables.append(f'variable "tags" {{\n  type = set(string)\n  default = {g.lit("ls")}\n}}\n')
+        env.add("ls", "tolist(var.tags)")
     if variables:
         files["variables.tf"] = "".join(variables)
     for f, lines in tfvars.items():
@@ -319,7 +330,12 @@ def case(seed: int, i: int) -> Case:
         )
         main.append(resource(g, env, "r1", g.pick(rtypes), allow_apply=plain))
     if r.random() < 0.4:
-        main.append(module_call(g, env, files, "modules/m", "m", depth=1))
+        call = module_call(g, env, files, "modules/m", "m", depth=1)
+        main.append(call)
+        if "count" not in call and "for_each" not in call:
+            after = env.copy()
+            after.add("s", "module.m.out")
+            main.append(resource(g, after, "r2", g.pick(rtypes)))
     files["main.tf"] = "".join(main)
     text = "".join(files.values())
     limit = "template directives and splats need the new HCL parser" if ("%{" in text or "[*]" in text) else ""
@@ -387,6 +403,7 @@ def module_call(g: Gen, env: Env, files: dict[str, str], path: str, name: str, d
         body += f"locals {{\n  m{li} = {g.e(t, child, 2)}\n}}\n"
         child.add(t, f"local.m{li}")
     body += resource(g, child, "inner", g.pick(list(RESOURCES)))
+    body += f'output "out" {{\n  value = {g.e("s", child, 2)}\n}}\n'
     if depth < 2 and r.random() < 0.5:
         body += module_call(g, child, files, f"{path}/n", "n", depth + 1).replace(f'"./{path}/n"', '"./n"')
     files[f"{path}/main.tf"] = body
