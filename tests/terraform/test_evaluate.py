@@ -181,6 +181,14 @@ def test_terraform_semantics(source: str, expected: Any) -> None:
         assert value == expected
 
 
+def test_a_folded_negative_zero_literal_keeps_its_sign() -> None:
+    """Terraform's parser folds `-0` into one literal, which prints "-0"."""
+    from checker.sources.terraform.functions.core import number_text
+
+    value = _eval_node(Lit(1, 0, "-0", 0))
+    assert number_text(value) == "-0"
+
+
 def test_an_unknown_says_which_input_made_it_unknown() -> None:
     value, _ = evaluate('"${var.model}-x"')
     assert isinstance(value, Unknown) and value.reason is not None and "var.model" in value.reason

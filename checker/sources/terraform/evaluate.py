@@ -221,6 +221,8 @@ class Evaluator:
     def _eval(self, expr: Expr) -> Any:
         if isinstance(expr, Lit):
             v = expr.value
+            if is_number(v) and v == 0 and expr.text.lstrip().startswith("-"):
+                return NEG_ZERO  # a parser that folds `-0` into one literal
             if isinstance(v, float):
                 try:
                     return parse_number(expr.text.strip())
