@@ -25,11 +25,17 @@ def _need_terraform() -> None:
 
 
 def _check(tally: Tally, max_unresolved: float) -> None:
+    """No value may differ; under 5% of the values Terraform knows may be
+    unresolved for reasons other than the documented parser limits, and at
+    most `max_unresolved` in all (python-hcl2 leaves directives and splats
+    unread until our own parser lands)."""
     print(tally.summary())
     assert not tally.disagreements, f"{len(tally.disagreements)} disagreements with terraform:\n\n" + "\n\n".join(
         tally.disagreements[:5]
     )
-    assert tally.unresolved <= max_unresolved * tally.known, tally.summary() + f"\n{tally.unresolved_notes}"
+    why = tally.summary() + f"\n{tally.unresolved_notes}"
+    assert tally.unresolved - tally.expected_unresolved <= 0.05 * tally.known, why
+    assert tally.unresolved <= max_unresolved * tally.known, why
 
 
 def test_generated_cases_agree_with_terraform() -> None:
