@@ -153,6 +153,8 @@ def coalesce(*args: Any) -> Any:
 
 
 def coalescelist(*args: Any) -> Any:
+    if any(isinstance(a, TfSet) for a in args):
+        raise EvalError("coalescelist takes lists or tuples, not a set")
     for a in args:
         if len(as_list(a)) > 0:
             return a
