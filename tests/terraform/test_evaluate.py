@@ -232,3 +232,9 @@ def test_every_unresolved_reference_names_the_input(tmp_path: Any) -> None:
     for resource, words in expect.items():
         r = refs[resource]
         assert not r.resolved and r.unresolved_reason is not None and words in r.unresolved_reason, r
+
+
+def test_floats_from_json_documents_are_terraform_numbers() -> None:
+    """tfvars.json and plans give Python floats; Terraform read the decimal."""
+    value, _ = evaluate('"${local.f}|${local.f + 1}|${local.f == 1.5}|${jsonencode(local.g)}"', f=1.5, g=[0.1, 2.0])
+    assert value == "1.5|2.5|true|[0.1,2]"

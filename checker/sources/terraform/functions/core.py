@@ -80,12 +80,22 @@ def graphemes_are_code_points(t: str) -> bool:
 
 
 def is_number(v: Any) -> bool:
-    return isinstance(v, (int, Fraction)) and not isinstance(v, bool)
+    return isinstance(v, (int, Fraction, float)) and not isinstance(v, bool)
 
 
-def num(x: int | Fraction) -> Number:
+def _from_float(x: float) -> Number:
+    """A float from a JSON document (tfvars.json, a plan): Terraform read
+    the same decimal text, which the shortest repr gives back."""
+    if x != x or x in (float("inf"), float("-inf")):
+        raise NotEvaluatedError("an infinite or NaN number")
+    return num(Fraction(repr(x)))
+
+
+def num(x: int | Fraction | float) -> Number:
     """A number as Terraform holds it: whole and below 2**512 exact, the
     rest rounded to a 512-bit mantissa (nearest, ties to even)."""
+    if isinstance(x, float):
+        return _from_float(x)
     if isinstance(x, int):
         if -_BIG < x < _BIG:
             return x
@@ -135,6 +145,8 @@ def number_text(x: Number) -> str:
         return "-0"
     if isinstance(x, int):
         return str(x)
+    if isinstance(x, float):
+        return number_text(_from_float(x))
     if x.denominator == 1:
         return str(x.numerator)
     sign = "-" if x < 0 else ""
@@ -212,6 +224,8 @@ def as_string(v: Any, what: str = "value") -> str:
 
 
 def as_number(v: Any, what: str = "value") -> Number:
+    if isinstance(v, float):
+        return _from_float(v)
     if is_number(v):
         return v  # type: ignore[no-any-return]
     if isinstance(v, str):
@@ -266,7 +280,7 @@ def set_key(v: Any) -> Any:
     if isinstance(v, bool):
         return ("b", v)
     if is_number(v):
-        return ("n", v)
+        return ("n", as_number(v))
     if isinstance(v, str) or v is None:
         return ("s", v)
     if isinstance(v, dict):
@@ -332,4 +346,6 @@ def equal(a: Any, b: Any) -> bool:
         return len(a) == len(b) and all(equal(x, y) for x, y in zip(a, b, strict=True))
     if isinstance(a, dict):
         return a.keys() == b.keys() and all(equal(a[k], b[k]) for k in a)
+    if is_number(a):
+        return as_number(a) == as_number(b)
     return bool(a == b)
