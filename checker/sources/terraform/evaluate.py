@@ -761,6 +761,7 @@ def convert(value: Any, type_expr: Expr | None) -> Any:
     defaults); EvalError where the value does not fit."""
     if type_expr is None or isinstance(value, Unknown):
         return value
+    type_expr = _type_expression(type_expr)
     if isinstance(type_expr, Name):
         t = type_expr.name
         if t == "any":
@@ -829,7 +830,27 @@ def empty_scope(budget: Budget | None = None, reason: str | None = None) -> Scop
 
 def is_string_type(type_expr: Expr | None) -> bool:
     """Whether `-var NAME=VALUE` takes VALUE literally: no type, or string."""
-    return type_expr is None or (isinstance(type_expr, Name) and type_expr.name == "string")
+    if type_expr is None:
+        return True
+    t = _type_expression(type_expr)
+    return isinstance(t, Name) and t.name == "string"
+
+
+def _type_expression(type_expr: Expr) -> Expr:
+    """Terraform's JSON syntax writes a type constraint as a string
+    (`"type": "list(string)"`): the type is the expression in that string."""
+    if not (isinstance(type_expr, Lit) and isinstance(type_expr.value, str)):
+        return type_expr
+    from checker.sources.terraform.hclast import Attribute, HclSyntaxError, parse_hcl
+
+    try:
+        body = parse_hcl(f"x = {type_expr.value}\n", "type").body
+    except (HclSyntaxError, RecursionError):
+        raise NotEvaluatedError(f"the type constraint {type_expr.value!r}") from None
+    first = body[0] if body else None
+    if not isinstance(first, Attribute):
+        raise NotEvaluatedError(f"the type constraint {type_expr.value!r}")
+    return first.expr
 
 
 __all__ = [
