@@ -9,13 +9,14 @@ BIN    := $(VENV)/bin
 STAMP_RUN := $(VENV)/.installed-run
 STAMP_DEV := $(VENV)/.installed-dev
 
-.PHONY: scan test lint typecheck check bench bench-large fuzz clean help chromium
+.PHONY: scan test lint typecheck check bench bench-large fuzz oracle clean help chromium
 
 help:
 	@echo "make scan   - scan sample_iac/ with the bundled feed"
 	@echo "make test   - run the whole test suite (lint, types, pytest)"
 	@echo "make bench  - benchmark against checkov (bench/README.md)"
 	@echo "make chromium - install Chromium for the HTML report's browser test (apt-get)"
+	@echo "make oracle - thousands of generated Terraform cases against the real terraform (docs/terraform.md)"
 	@echo "make fuzz   - run the fuzz harnesses for a time budget (fuzz/README.md)"
 
 $(BIN)/python:
@@ -55,6 +56,9 @@ bench: $(STAMP_DEV)
 
 bench-large: $(STAMP_DEV)
 	$(BIN)/python bench/run.py --size large --reps 9 --cache --double --checkov-timeout $${CHECKOV_TIMEOUT:-7200}
+
+oracle: $(STAMP_DEV)
+	$(BIN)/python -m tests.terraform.oracle --seeds $${ORACLE_SEEDS:-1 2 3 4} --cases $${ORACLE_CASES:-600}
 
 fuzz: $(STAMP_DEV)
 	$(BIN)/python -m pip install --quiet atheris

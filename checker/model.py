@@ -205,6 +205,19 @@ class Reference:
         return parse_model_reference(self.raw)
 
     @property
+    def unresolved_reason(self) -> str | None:
+        """Why no model id could be read, for every report: the input that
+        made the value unknown (a variable without a value, a data source,
+        an apply-time attribute, an unsupported function) when the source
+        said, else the identifier's own problem; None when resolved."""
+        ident = self.identity
+        if ident is not None and ident.resolvable:
+            return None
+        if ident is not None and ident.reason:
+            return ident.reason
+        return self.note or "value is not known statically"
+
+    @property
     def model_id(self) -> str | None:
         ident = self.identity
         return ident.model_id if ident is not None else None

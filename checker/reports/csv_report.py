@@ -36,6 +36,7 @@ COLUMNS = (
     "suppressed",
     "definition",
     "definition_kind",
+    "unresolved_reason",
 )
 
 
@@ -75,6 +76,7 @@ def render(result: ScanResult) -> str:
             "yes" if suppressed.get(id(r)) else "",
             str(r.definition.location) if r.definition and r.definition.elsewhere else "",
             r.definition.kind if r.definition and r.definition.elsewhere else "",
+            r.unresolved_reason or "",
         ]
         w.writerow([csv_cell(c) for c in row])
     return buf.getvalue()

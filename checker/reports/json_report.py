@@ -37,8 +37,7 @@ def reference_dict(a: AssessedReference) -> dict[str, Any]:
         "raw": r.raw,
         "resolved": r.resolved and ident is not None and ident.resolvable,
         "id_kind": ident.kind.value if ident is not None else None,
-        "unresolved_reason": (ident.reason if ident is not None and not ident.resolvable else None)
-        or (None if r.resolved else "value is not known statically"),
+        "unresolved_reason": r.unresolved_reason,
         "expression": r.expression,
         "file": r.location.file,
         "line": r.location.line,

@@ -96,8 +96,7 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
         lines.append(f"{len(unresolved)} reference(s) could not be resolved statically:")
         for a in unresolved:
             r = a.reference
-            ident = r.identity
-            why = ident.reason if ident is not None and ident.reason else "value is not known statically"
+            why = r.unresolved_reason or "value is not known statically"
             lines.append(f"  {t(r.location)}  {t(r.resource)}.{t(r.attribute)} = {t(r.raw)}  ({t(why)})")
         lines.append("")
     quiet = [f for f in result.findings if not f.active]

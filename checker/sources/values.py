@@ -17,6 +17,10 @@ class Unknown:
     text: str
     partial: str | None = None
     alternatives: tuple[Any, ...] = ()
+    #: Which input made the value unknown (a variable without a value, a
+    #: data source, an apply-time attribute, an unsupported function), for
+    #: the report; None when the source gives no reason.
+    reason: str | None = None
 
 
 def candidates(value: Any) -> list[tuple[Any, bool]]:

@@ -1,19 +1,51 @@
-"""Evaluate Terraform expressions as far as they can be known before apply.
+"""Evaluate Terraform expressions as far as they can be known before apply,
+computing exactly what Terraform computes (tests/terraform/oracle/ proves it
+against the real binary).
 
-Values are plain Python (str, int, float, bool, None, list, dict).  What is
-not statically known (resource attributes, unset variables, `path.module`)
-is an `Unknown` carrying its source text, so it can be reported as
-unresolved; a conditional whose condition is unknown keeps both branches as
-`alternatives`, because either may be deployed.
+Values are those of `functions.core` (numbers as Terraform rounds them,
+maps in key order, sets in set order).  What is not statically known
+(resource attributes, unset variables, data sources, functions we do not
+reproduce) is an `Unknown` carrying its source text and the reason, so it is
+reported as unresolved, never guessed; a conditional whose condition is
+unknown keeps both branches as `alternatives`, because either may be
+deployed.  What Terraform rejects raises `EvalError` inside the evaluator,
+so `try` and `can` fall back only on a real failure, and becomes an
+`Unknown` whose reason says Terraform rejects it at the top.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from typing import Any
 
+from checker.sources.terraform.functions import FUNCTIONS, IMPURE, TooLargeError
+from checker.sources.terraform.functions.core import (
+    NEG_ZERO,
+    EvalError,
+    NotEvaluatedError,
+    TfSet,
+    as_bool,
+    as_int,
+    as_list,
+    as_map,
+    as_number,
+    as_string,
+    equal,
+    first_unknown,
+    is_known,
+    is_number,
+    make_set,
+    negative,
+    num,
+    parse_number,
+    sorted_dict,
+    to_str,
+    type_name,
+)
 from checker.sources.terraform.hclast import (
     BinOp,
     Call,
@@ -26,7 +58,11 @@ from checker.sources.terraform.hclast import (
     Name,
     ObjectExpr,
     Opaque,
+    Splat,
+    SplatItem,
     Template,
+    TemplateFor,
+    TemplateIf,
     TupleExpr,
     Unary,
 )
@@ -50,12 +86,7 @@ MAX_STEPS = 1_000_000
 WEIGHT_PER_STEP = 64
 
 
-class EvalError(Exception):
-    """An expression Terraform itself would reject (bad index, bad call)."""
-
-
-class ValueTooLargeError(ValueError):
-    """A function would build a value over MAX_VALUE."""
+ValueTooLargeError = TooLargeError
 
 
 @dataclass
@@ -101,60 +132,60 @@ class Scope:
         )
 
 
-def is_known(v: Any) -> bool:
-    """Whether no part of a value is Unknown.  Each list and map is looked at
-    once however often it is shared: `[local.a, local.a]` built forty times
-    over is forty small lists in memory, and 2**40 items to a plain walk."""
-    seen: set[int] = set()
-    stack = [v]
-    while stack:
-        x = stack.pop()
-        if isinstance(x, Unknown):
-            return False
-        if isinstance(x, (list, dict)) and id(x) not in seen:
-            seen.add(id(x))
-            stack.extend(x.values() if isinstance(x, dict) else x)
-    return True
+#: Terraform divides by zero into an infinity, which most uses then reject.
+_INFINITY = "a division by zero (an infinity in Terraform)"
+
+#: Names Terraform gives every module that are not inputs.
+WORKSPACE = "default"
 
 
-def to_str(v: Any) -> str | None:
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, (str, int, float)):
-        return str(v)
-    return None
+def _why(value: Any, reason: str) -> Any:
+    """An Unknown from a name lookup, with the reason when it has none."""
+    if isinstance(value, Unknown) and value.reason is None and not value.alternatives:
+        return replace(value, reason=reason)
+    return value
 
 
-def _traversal(expr: Expr) -> list[str | Expr] | None:
-    """`var.x.y[0]` -> ["var", "x", "y", <Lit 0>]; None for other shapes."""
-    if isinstance(expr, Name):
-        return [expr.name]
-    if isinstance(expr, GetAttr):
-        head = _traversal(expr.obj)
-        return None if head is None else [*head, expr.name]
-    if isinstance(expr, Index):
-        head = _traversal(expr.obj)
-        return None if head is None else [*head, expr.key]
-    return None
+def _unknown_from(text: str, *parts: Any, partial: str | None = None) -> Unknown:
+    """An Unknown for an expression whose inputs are unknown: the first
+    unknown input's reason carries over, so the report says which input."""
+    for p in parts:
+        u = first_unknown(p)
+        if u is not None:
+            return Unknown(text, partial=partial, reason=u.reason or f"`{u.text}` is not known before apply")
+    return Unknown(text, partial=partial)
 
 
 class Evaluator:
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, splat_item: Any = None) -> None:
         self.scope = scope
         self.budget = scope.budget
+        self.splat_item = splat_item
 
     def eval(self, expr: Expr) -> Any:
+        """The value of `expr`, or an Unknown saying why it has none."""
+        try:
+            return self.ev(expr)
+        except EvalError as exc:
+            return Unknown(expr.text, reason=f"Terraform rejects this expression: {exc}")
+        except NotEvaluatedError as exc:
+            return Unknown(expr.text, reason=f"not evaluated by this scanner: {exc}")
+
+    def ev(self, expr: Expr) -> Any:
         budget = self.budget
         budget.depth += 1
         budget.steps += 1
         try:
             if budget.depth > MAX_DEPTH:
                 budget.exceed(f"references nest more than {MAX_DEPTH} deep")
-                return Unknown(expr.text)
+                return Unknown(expr.text, reason="evaluation limit reached")
             if budget.steps > MAX_STEPS:
                 budget.exceed(f"expressions take more than {MAX_STEPS:,} evaluation steps")
-                return Unknown(expr.text)
+                return Unknown(expr.text, reason="evaluation limit reached")
             return self._bounded(self._eval(expr), expr)
+        except RecursionError:
+            budget.exceed(f"references nest more than {MAX_DEPTH} deep")
+            return Unknown(expr.text, reason="evaluation limit reached")
         finally:
             budget.depth -= 1
 
@@ -171,231 +202,470 @@ class Evaluator:
             self.budget.steps += weight // WEIGHT_PER_STEP
             if weight > MAX_VALUE:
                 self.budget.exceed(f"an expression builds a collection of more than {MAX_VALUE:,} items and characters")
-                return Unknown(expr.text)
+                return Unknown(expr.text, reason="evaluation limit reached")
         if isinstance(value, Unknown):
             if len(value.alternatives) > MAX_ALTERNATIVES:
                 self.budget.exceed(f"conditionals give more than {MAX_ALTERNATIVES} alternative values")
-                return Unknown(expr.text)
+                return Unknown(expr.text, reason="evaluation limit reached")
             if value.partial is not None and len(value.partial) > MAX_VALUE:
-                return Unknown(value.text, alternatives=value.alternatives)
+                return Unknown(value.text, alternatives=value.alternatives, reason=value.reason)
         return value
 
     def _string_too_long(self, expr: Expr) -> Unknown:
         self.budget.exceed(f"an expression builds a string of more than {MAX_VALUE:,} characters")
-        return Unknown(expr.text)
+        return Unknown(expr.text, reason="evaluation limit reached")
+
+    def _sub(self, **names: Any) -> Evaluator:
+        return Evaluator(self.scope.child(**names), self.splat_item)
 
     def _eval(self, expr: Expr) -> Any:
         if isinstance(expr, Lit):
-            return expr.value
+            v = expr.value
+            if is_number(v) and v == 0 and expr.text.lstrip().startswith("-"):
+                return NEG_ZERO  # a parser that folds `-0` into one literal
+            if isinstance(v, float):
+                try:
+                    return parse_number(expr.text.strip())
+                except EvalError:
+                    return num(Fraction(v))
+            return v
         if isinstance(expr, Template):
             return self._template(expr)
         if isinstance(expr, (Name, GetAttr, Index)):
             return self._reference(expr)
+        if isinstance(expr, SplatItem):
+            return self.splat_item
+        if isinstance(expr, Splat):
+            return self._splat(expr)
         if isinstance(expr, TupleExpr):
-            return [self.eval(i) for i in expr.items]
+            return [self.ev(i) for i in expr.items]
         if isinstance(expr, ObjectExpr):
-            out: dict[str, Any] = {}
-            for k, v in expr.items:
-                key = self.eval(k)
-                if not isinstance(key, (str, int, float, bool)):
-                    return Unknown(expr.text)
-                out[str(key)] = self.eval(v)
-            return out
+            return self._object(expr)
         if isinstance(expr, Cond):
-            c = self.eval(expr.cond)
-            if isinstance(c, bool):
-                return self.eval(expr.then if c else expr.other)
-            a, b = self.eval(expr.then), self.eval(expr.other)
-            return Unknown(expr.text, alternatives=(*_alts(a), *_alts(b)))
+            return self._cond(expr)
         if isinstance(expr, Call):
             return self._call(expr)
         if isinstance(expr, BinOp):
             return self._binop(expr)
         if isinstance(expr, Unary):
-            v = self.eval(expr.operand)
-            if expr.op == "!" and isinstance(v, bool):
-                return not v
-            if expr.op == "-" and isinstance(v, (int, float)) and not isinstance(v, bool):
-                return -v
-            return Unknown(expr.text)
+            v = self.ev(expr.operand)
+            if isinstance(v, Unknown):
+                return _unknown_from(expr.text, v)
+            if expr.op == "!":
+                return not as_bool(v, "operand of !")
+            n = as_number(v, "operand of -")
+            if n == 0:
+                return 0 if negative(n) else NEG_ZERO
+            return num(-n)
         if isinstance(expr, ForExpr):
             return self._for(expr)
         if isinstance(expr, Opaque):
-            return Unknown(expr.text)
-        return Unknown(expr.text)
+            return Unknown(expr.text, reason="syntax not evaluated by this scanner")
+        return Unknown(expr.text, reason="syntax not evaluated by this scanner")
+
+    def _object(self, expr: ObjectExpr) -> Any:
+        out: dict[str, Any] = {}
+        for k, v in expr.items:
+            ks = _key(self.ev(k), expr, "an object key")
+            if isinstance(ks, Unknown):
+                return ks
+            out[ks] = self.ev(v)
+        return sorted_dict(out.items())
+
+    def _cond(self, expr: Cond) -> Any:
+        c = self.ev(expr.cond)
+        if isinstance(c, Unknown):
+            try:
+                a = self.ev(expr.then)
+            except EvalError:
+                a = Unknown(expr.then.text, reason="Terraform rejects this branch")
+            try:
+                b = self.ev(expr.other)
+            except EvalError:
+                b = Unknown(expr.other.text, reason="Terraform rejects this branch")
+            return Unknown(
+                expr.text, alternatives=(*_alts(a), *_alts(b)), reason=c.reason or f"`{c.text}` is not known"
+            )
+        chosen = self.ev(expr.then if as_bool(c, "condition") else expr.other)
+        other_expr = expr.other if c else expr.then
+        if isinstance(chosen, (str, bool)) or is_number(chosen):
+            # Both results are unified to one type: a number or bool beside a
+            # string becomes a string.
+            if isinstance(other_expr, Lit) and isinstance(other_expr.value, str) and not isinstance(chosen, str):
+                return to_str(chosen)
+            if isinstance(chosen, str) and isinstance(other_expr, Lit) and other_expr.value is not None:
+                return chosen
+        return chosen
 
     def _template(self, expr: Template) -> Any:
+        parts = expr.parts
+        if len(parts) == 1 and isinstance(parts[0], Expr) and not isinstance(parts[0], (TemplateIf, TemplateFor)):
+            return self.ev(parts[0])  # "${x}" is x itself, of any type
         out: list[str] = []
-        known = True
+        unknown: Unknown | None = None
         size = 0
-        for p in expr.parts:
-            if isinstance(p, str):
-                s = p
-            else:
-                v = self.eval(p)
-                as_str = to_str(v)
-                if as_str is None:
-                    as_str = v.partial if isinstance(v, Unknown) and v.partial is not None else "${" + p.text + "}"
-                    known = False
-                s = as_str
+        for p in parts:
+            s = self._template_part(p)
+            if isinstance(s, Unknown):
+                unknown = unknown or s
+                s = s.partial if s.partial is not None else "${" + (p.text if isinstance(p, Expr) else "") + "}"
             size += len(s)
             if size > MAX_VALUE:
                 return self._string_too_long(expr)
             out.append(s)
         text = "".join(out)
-        return text if known else Unknown(expr.text, partial=text)
+        if unknown is not None:
+            return Unknown(expr.text, partial=text, reason=unknown.reason)
+        return text
+
+    def _template_part(self, p: str | Expr) -> str | Unknown:
+        if isinstance(p, str):
+            return p
+        if isinstance(p, TemplateIf):
+            c = self.ev(p.cond)
+            if isinstance(c, Unknown):
+                return _unknown_from(p.text, c)
+            body = p.then if as_bool(c, "template if condition") else p.other
+            return "" if body is None else self._template_body(body)
+        if isinstance(p, TemplateFor):
+            coll = self.ev(p.collection)
+            if isinstance(coll, Unknown):
+                return _unknown_from(p.text, coll)
+            pieces: list[str] = []
+            for k, v in _pairs(coll):
+                names = {p.value_var: v}
+                if p.key_var:
+                    names[p.key_var] = k
+                s = self._sub(**names)._template_body(p.body)
+                if isinstance(s, Unknown):
+                    return s
+                pieces.append(s)
+            return "".join(pieces)
+        v = self.ev(p)
+        if isinstance(v, Unknown):
+            return v if v.partial is not None else _unknown_from(p.text, v)
+        if v is None:
+            raise EvalError("a template interpolates null")
+        text = to_str(v)
+        if text is None:
+            raise EvalError(f"a template cannot interpolate a {type_name(v)}")
+        return text
+
+    def _template_body(self, body: Expr) -> str | Unknown:
+        if isinstance(body, Template):
+            out: list[str] = []
+            for p in body.parts:
+                s = self._template_part(p)
+                if isinstance(s, Unknown):
+                    return s
+                out.append(s)
+            return "".join(out)
+        v = self.ev(body)
+        if isinstance(v, Unknown):
+            return v
+        return as_string(v, "template")
+
+    def _splat(self, expr: Splat) -> Any:
+        v = self.ev(expr.obj)
+        if isinstance(v, Unknown):
+            return _unknown_from(expr.text, v)
+        if v is None:
+            return []
+        items = v if isinstance(v, list) else [v]
+        out = [Evaluator(self.scope, item).ev(expr.each) for item in items]
+        return out
 
     def _reference(self, expr: Expr) -> Any:
         path = _traversal(expr)
-        if not path or not isinstance(path[0], str):
+        if path is None:
+            # An attribute or index of any other expression's value.
+            if isinstance(expr, GetAttr):
+                return self._descend(self.ev(expr.obj), [expr.name], expr)
+            if isinstance(expr, Index):
+                return self._descend(self.ev(expr.obj), [expr.key], expr)
+            return Unknown(expr.text)
+        if not isinstance(path[0], str):
             return Unknown(expr.text)
         head = path[0]
         rest = path[1:]
-        if head in self.scope.extra:
-            return self._descend(self.scope.extra[head], rest, expr)
+        scope = self.scope
+        if head in scope.extra:
+            return self._descend(scope.extra[head], rest, expr)
         if head == "var" and rest and isinstance(rest[0], str):
-            self.scope.vars_read.add(rest[0])
-            return self._descend(self.scope.variables(rest[0]), rest[1:], expr)
+            scope.vars_read.add(rest[0])
+            value = _why(scope.variables(rest[0]), f"variable `var.{rest[0]}` has no default and no value is given")
+            return self._descend(value, rest[1:], expr)
         if head == "local" and rest and isinstance(rest[0], str):
-            return self._descend(self.scope.local(rest[0]), rest[1:], expr)
-        if head == "each" and rest and self.scope.each is not None:
+            return self._descend(_why(scope.local(rest[0]), f"`local.{rest[0]}` is not defined"), rest[1:], expr)
+        if head == "each" and rest and scope.each is not None:
             if rest[0] == "key":
-                return self._descend(self.scope.each[0], rest[1:], expr)
+                return self._descend(_why(scope.each[0], "the for_each keys are not known"), rest[1:], expr)
             if rest[0] == "value":
-                return self._descend(self.scope.each[1], rest[1:], expr)
-        if head == "count" and rest == ["index"] and self.scope.count_index is not None:
-            return self.scope.count_index
+                return self._descend(_why(scope.each[1], "the for_each values are not known"), rest[1:], expr)
+        if head == "count" and rest == ["index"] and scope.count_index is not None:
+            return _why(scope.count_index, "the count is not known")
+        if head == "terraform" and rest[:1] == ["workspace"]:
+            return self._descend(WORKSPACE, rest[1:], expr)
+        if head == "path" and rest[:1] == ["cwd"]:
+            return Unknown(expr.text, reason="`path.cwd` is the directory Terraform runs in")
         if head == "data" and len(rest) >= 3 and all(isinstance(r, str) for r in rest[:3]):
             dtype, dname, attr = str(rest[0]), str(rest[1]), str(rest[2])
-            return self._descend(self.scope.data(dtype, dname, attr), rest[3:], expr)
+            value = _why(scope.data(dtype, dname, attr), f"data source `data.{dtype}.{dname}` is read at apply")
+            return self._descend(value, rest[3:], expr)
         if head == "module" and len(rest) >= 2 and isinstance(rest[0], str):
             # module.NAME.OUTPUT or module.NAME[INDEX].OUTPUT
             out_name = rest[1] if isinstance(rest[1], str) else (rest[2] if len(rest) > 2 else None)
             if isinstance(out_name, str):
                 tail = rest[2:] if isinstance(rest[1], str) else rest[3:]
-                return self._descend(self.scope.module_output(rest[0], out_name), tail, expr)
-        return Unknown(expr.text)
+                value = _why(
+                    scope.module_output(rest[0], out_name),
+                    f"module output `module.{rest[0]}.{out_name}` is not known before apply",
+                )
+                return self._descend(value, tail, expr)
+        if head in ("var", "local", "each", "count", "path", "self", "terraform", "module", "data"):
+            return Unknown(expr.text, reason=f"`{expr.text}` is not known before apply")
+        if len(path) < 3:
+            return Unknown(expr.text, reason=f"`{expr.text}` is not a name defined here")
+        return Unknown(expr.text, reason=f"`{expr.text}` is a resource attribute, known only after apply")
 
     def _descend(self, value: Any, rest: list[str | Expr], expr: Expr) -> Any:
         for step in rest:
             if isinstance(value, Unknown):
-                return Unknown(expr.text) if not value.alternatives else value
-            key: Any = step if isinstance(step, str) else self.eval(step)
+                return value if value.alternatives else _unknown_from(expr.text, value)
+            key: Any = step if isinstance(step, str) else self.ev(step)
             if isinstance(key, Unknown):
-                return Unknown(expr.text)
-            if isinstance(value, dict):
-                if str(key) not in value:
-                    return Unknown(expr.text)
-                value = value[str(key)]
-            elif isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool):
-                if not -len(value) <= key < len(value):
-                    return Unknown(expr.text)
-                value = value[key]
-            else:
-                return Unknown(expr.text)
+                return _unknown_from(expr.text, key)
+            value = _step(value, key, isinstance(step, str))
         return value
 
     def _binop(self, expr: BinOp) -> Any:
-        a, b = self.eval(expr.left), self.eval(expr.right)
+        a, b = self.ev(expr.left), self.ev(expr.right)
         op = expr.op
         if op in ("==", "!="):
             if not is_known(a) or not is_known(b):
-                return Unknown(expr.text)
+                return _unknown_from(expr.text, a, b)
             self.budget.steps += (_weigh(a) + _weigh(b)) // WEIGHT_PER_STEP
-            return (a == b) if op == "==" else (a != b)
+            same = equal(a, b)
+            return same if op == "==" else not same
         if op in ("&&", "||"):
-            if isinstance(a, bool) and isinstance(b, bool):
-                return (a and b) if op == "&&" else (a or b)
             if op == "&&" and (a is False or b is False):
                 return False
             if op == "||" and (a is True or b is True):
                 return True
-            return Unknown(expr.text)
-        nums = all(isinstance(x, (int, float)) and not isinstance(x, bool) for x in (a, b))
-        if not nums:
-            return Unknown(expr.text)
-        try:
-            result = {
-                "+": lambda: a + b,
-                "-": lambda: a - b,
-                "*": lambda: a * b,
-                "/": lambda: a / b,
-                "%": lambda: a % b,
-                "<": lambda: a < b,
-                ">": lambda: a > b,
-                "<=": lambda: a <= b,
-                ">=": lambda: a >= b,
-            }[op]()
-        except (KeyError, ZeroDivisionError, OverflowError):
-            return Unknown(expr.text)
-        return result
+            if isinstance(a, Unknown) or isinstance(b, Unknown):
+                return _unknown_from(expr.text, a, b)
+            p, q = as_bool(a, f"left of {op}"), as_bool(b, f"right of {op}")
+            return (p and q) if op == "&&" else (p or q)
+        if isinstance(a, Unknown) or isinstance(b, Unknown):
+            return _unknown_from(expr.text, a, b)
+        x, y = as_number(a, f"left of {op}"), as_number(b, f"right of {op}")
+        if op in ("*", "/") and (x == 0 or y == 0):
+            if op == "/" and y == 0:
+                raise NotEvaluatedError(_INFINITY)
+            return NEG_ZERO if negative(x) != negative(y) else 0
+        if op in ("+", "-") and x == 0 and y == 0:
+            # -0 + -0 and -0 - 0 keep the sign; every other sum of zeros is 0
+            return NEG_ZERO if negative(x) and (negative(y) if op == "+" else not negative(y)) else 0
+        if op == "+":
+            return num(x + y)
+        if op == "-":
+            return num(x - y)
+        if op == "*":
+            return num(x * y)
+        if op == "/":
+            return num(Fraction(x) / Fraction(y))
+        if op == "%":
+            if y == 0:
+                raise NotEvaluatedError("modulo by zero")
+            quotient = Fraction(x) / Fraction(y)
+            return num(x - y * math.trunc(quotient))
+        if op == "<":
+            return x < y
+        if op == ">":
+            return x > y
+        if op == "<=":
+            return x <= y
+        if op == ">=":
+            return x >= y
+        return Unknown(expr.text, reason=f"operator {op} not evaluated by this scanner")
 
     def _for(self, expr: ForExpr) -> Any:
-        coll = self.eval(expr.collection)
-        if isinstance(coll, dict):
-            pairs = list(coll.items())
-        elif isinstance(coll, list):
-            pairs = list(enumerate(coll))
-        else:
-            return Unknown(expr.text)
+        coll = self.ev(expr.collection)
+        if isinstance(coll, Unknown):
+            return _unknown_from(expr.text, coll)
+        pairs = _pairs(coll)
         if len(pairs) > 10000:
-            return Unknown(expr.text)
+            return Unknown(expr.text, reason="evaluation limit reached")
         out_list: list[Any] = []
         out_obj: dict[str, Any] = {}
         for k, v in pairs:
             names = {expr.value_var: v}
             if expr.key_var:
                 names[expr.key_var] = k
-            sub = Evaluator(self.scope.child(**names))
+            sub = self._sub(**names)
             if expr.cond is not None:
-                c = sub.eval(expr.cond)
-                if c is False:
+                c = sub.ev(expr.cond)
+                if isinstance(c, Unknown):
+                    return _unknown_from(expr.text, c)
+                if not as_bool(c, "for condition"):
                     continue
-                if c is not True:
-                    return Unknown(expr.text)
             if expr.is_object and expr.key_expr is not None:
-                key = sub.eval(expr.key_expr)
-                if not isinstance(key, (str, int, float)) or isinstance(key, bool):
-                    return Unknown(expr.text)
-                val = sub.eval(expr.value_expr)
+                ks = _key(sub.ev(expr.key_expr), expr, "a for expression key")
+                if isinstance(ks, Unknown):
+                    return ks
+                val = sub.ev(expr.value_expr)
                 if expr.grouping:
-                    out_obj.setdefault(str(key), []).append(val)
+                    out_obj.setdefault(ks, []).append(val)
+                elif ks in out_obj:
+                    raise EvalError(f'duplicate key "{ks}" in a for expression (use ... to group)')
                 else:
-                    out_obj[str(key)] = val
+                    out_obj[ks] = val
             else:
-                out_list.append(sub.eval(expr.value_expr))
-        return out_obj if expr.is_object else out_list
+                out_list.append(sub.ev(expr.value_expr))
+        return sorted_dict(out_obj.items()) if expr.is_object else out_list
 
     def _call(self, expr: Call) -> Any:
-        name = expr.name.split("::")[-1]
-        fn = FUNCTIONS.get(name)
+        name = expr.name
+        if name.startswith("provider::"):
+            return Unknown(expr.text, reason=f"provider-defined function {name}() is evaluated by the provider")
+        name = name.removeprefix("core::")
         if name in ("try", "can"):
             return self._try(expr, name)
-        args = [self.eval(a) for a in expr.args]
-        if expr.expand and args and isinstance(args[-1], list):
-            args = [*args[:-1], *args[-1]]
+        if name == "templatestring":
+            return self._templatestring(expr)
+        args = [self.ev(a) for a in expr.args]
+        if expr.expand and args:
+            last = args[-1]
+            if isinstance(last, Unknown):
+                return _unknown_from(expr.text, last)
+            args = [*args[:-1], *as_list(last, "the expanded argument")]
+        fn = FUNCTIONS.get(name)
         if fn is None:
-            return Unknown(expr.text)
-        if name not in LAZY_UNKNOWN and not all(is_known(a) for a in args):
+            if name in IMPURE:
+                return Unknown(expr.text, reason=f"{name}() reads the file system or the clock; not evaluated")
+            return Unknown(expr.text, reason=f"function {name}() is not evaluated by this scanner")
+        if not all(is_known(a) for a in args):
             if name == "format" and args and isinstance(args[0], str):
                 return _format_partial(expr.text, args)
-            return Unknown(expr.text)
+            return _unknown_from(expr.text, *args)
         try:
             return fn(*args)
-        except ValueTooLargeError as exc:
+        except TooLargeError as exc:
             self.budget.exceed(f"{name}() would build {exc}")
-            return Unknown(expr.text)
-        except (TypeError, ValueError, KeyError, IndexError, AttributeError, RecursionError, OverflowError):
-            return Unknown(expr.text)
+            return Unknown(expr.text, reason="evaluation limit reached")
+        except EvalError as exc:
+            raise EvalError(f"{name}(): {exc}") from None
+        except NotEvaluatedError:
+            raise
+        except TypeError:
+            raise EvalError(f"{name}(): wrong number or type of arguments") from None
+        except (ValueError, KeyError, IndexError, AttributeError, OverflowError) as exc:
+            raise EvalError(f"{name}(): {exc}") from None
 
     def _try(self, expr: Call, name: str) -> Any:
+        """Terraform falls back only when evaluating an argument fails; an
+        argument known only at apply (or that we cannot evaluate) leaves the
+        result unknown, since it may or may not fail then."""
+        if not expr.args:
+            raise EvalError(f"{name}() needs an argument")
         for a in expr.args:
-            v = self.eval(a)
-            if name == "can":
-                return True if is_known(v) else Unknown(expr.text)
-            if is_known(v):
-                return v
-        return Unknown(expr.text)
+            try:
+                v = self.ev(a)
+            except EvalError:
+                if name == "can":
+                    return False
+                continue
+            if not is_known(v):
+                return _unknown_from(expr.text, v)
+            return True if name == "can" else v
+        raise EvalError("try(): no argument could be evaluated")
+
+    def _templatestring(self, expr: Call) -> Any:
+        if len(expr.args) != 2:
+            raise EvalError("templatestring() takes two arguments")
+        if _traversal(expr.args[0]) is None:
+            raise EvalError("templatestring(): the template must be given as a reference, not a literal")
+        text = self.ev(expr.args[0])
+        names = self.ev(expr.args[1])
+        if not is_known(text) or not is_known(names):
+            return _unknown_from(expr.text, text, names)
+        from checker.sources.terraform.hclast import Attribute, HclSyntaxError, parse_hcl
+
+        src = as_string(text, "template")
+        try:
+            body = parse_hcl("x = " + json.dumps(src).replace("\\\\$", "$") + "\n", "templatestring").body
+        except HclSyntaxError as exc:
+            raise EvalError(f"templatestring(): {exc}") from None
+        attr = body[0] if body else None
+        if not isinstance(attr, Attribute):
+            raise EvalError("templatestring(): not a template")
+        bound = {k: v for k, v in as_map(names, "template variables").items()}
+        sub = Evaluator(empty_scope(self.budget, "templatestring() sees only its variables").child(**bound))
+        v = sub.ev(attr.expr)
+        return v if isinstance(v, Unknown) else as_string(v, "template result")
+
+
+def _key(key: Any, expr: Expr, what: str) -> str | Unknown:
+    """An object key as Terraform takes it: a string, or a number or bool
+    converted to one; null and collections are rejected."""
+    if isinstance(key, Unknown):
+        return _unknown_from(expr.text, key)
+    if key is None:
+        raise EvalError(f"{what} is null")
+    text = to_str(key)
+    if text is None:
+        raise EvalError(f"{what} must be a string, not a {type_name(key)}")
+    return text
+
+
+def _step(value: Any, key: Any, is_attr: bool) -> Any:
+    """`value[key]` or `value.key`, failing where Terraform fails."""
+    if value is None:
+        raise EvalError("a null value has no attributes or elements")
+    if isinstance(value, dict):
+        k = to_str(key)
+        if k is None:
+            raise EvalError(f"a map key must be a string, not a {type_name(key)}")
+        if k not in value:
+            raise EvalError(f'no key or attribute "{k}"')
+        return value[k]
+    if isinstance(value, TfSet):
+        raise EvalError("a set has no index; convert it with tolist()")
+    if isinstance(value, list):
+        if is_attr and not (isinstance(key, str) and key.isdigit()):
+            raise EvalError(f'a list has no attribute "{key}"')
+        i = as_int(key, "index")
+        if not 0 <= i < len(value):
+            raise EvalError(f"index {i} is out of range for a list of {len(value)}")
+        return value[i]
+    raise EvalError(f"a {type_name(value)} cannot be indexed")
+
+
+def _pairs(coll: Any) -> list[tuple[Any, Any]]:
+    """(key, value) for a for expression: maps in key order, sets in set
+    order with the value as key, lists by position."""
+    if isinstance(coll, dict):
+        return [(k, coll[k]) for k in sorted(coll)]
+    if isinstance(coll, TfSet):
+        return [(v, v) for v in coll]
+    if isinstance(coll, list):
+        return list(enumerate(coll))
+    if coll is None:
+        raise EvalError("a for expression over null")
+    raise EvalError(f"a for expression cannot iterate a {type_name(coll)}")
+
+
+def _traversal(expr: Expr) -> list[str | Expr] | None:
+    """`var.x.y[0]` -> ["var", "x", "y", <Lit 0>]; None for other shapes."""
+    if isinstance(expr, Name):
+        return [expr.name]
+    if isinstance(expr, GetAttr):
+        head = _traversal(expr.obj)
+        return None if head is None else [*head, expr.name]
+    if isinstance(expr, Index):
+        head = _traversal(expr.obj)
+        return None if head is None else [*head, expr.key]
+    return None
 
 
 def _alts(v: Any) -> tuple[Any, ...]:
@@ -417,13 +687,13 @@ def _format_partial(text: str, args: list[Any]) -> Unknown:
             else:
                 a = args[ai] if ai < len(args) else None
                 ai += 1
-                s = to_str(a)
+                s = to_str(a) if spec in "sv" else None
                 out.append(s if s is not None else "${" + "?" + "}")
             i += 2
             continue
         out.append(fmt[i])
         i += 1
-    return Unknown(text, partial="".join(out))
+    return _unknown_from(text, *args[1:], partial="".join(out))
 
 
 def _weigh(v: Any, limit: int = MAX_VALUE) -> int:
@@ -450,183 +720,150 @@ def _weigh(v: Any, limit: int = MAX_VALUE) -> int:
     return total
 
 
-_UNITS = {"string": "characters", "list": "items", "map": "items"}
 #: Expressions whose list or map value is new, and so weighed (see _bounded).
 _BUILDERS = (TupleExpr, ObjectExpr, ForExpr, Call)
 
 
-def _within(size: int, what: str) -> None:
-    if size > MAX_VALUE:
-        raise ValueTooLargeError(f"a {what} of more than {MAX_VALUE:,} {_UNITS[what]}")
+# --- what Terraform does with values before a resource sees them -------------
 
 
-def _format(fmt: str, *args: Any) -> str:
-    out, i, ai = [], 0, 0
-    size = 0
-    while i < len(fmt):
-        c = fmt[i]
-        if c == "%" and i + 1 < len(fmt):
-            j = i + 1
-            while j < len(fmt) and fmt[j] in "#+-0123456789. ":
-                j += 1
-            if j >= len(fmt):
-                raise ValueError("bad format")
-            verb = fmt[j]
-            if verb == "%":
-                out.append("%")
-            else:
-                a = args[ai]
-                ai += 1
-                if verb == "q":
-                    out.append(json.dumps(a))
-                elif verb in "sdvtf":
-                    s = to_str(a)
-                    if s is None:
-                        _within(_weigh(a), "string")
-                        s = json.dumps(a)
-                    out.append(s)
+def count_of(v: Any) -> int | Unknown:
+    """`count`: a whole number (a numeric string converts), not negative."""
+    if isinstance(v, Unknown):
+        return _unknown_from("count", v)
+    if isinstance(v, bool) or v is None:
+        raise EvalError(f"count must be a whole number, not {type_name(v)}")
+    n = as_int(v, "count")
+    if n < 0:
+        raise EvalError("count must not be negative")
+    return n
+
+
+def for_each_of(v: Any) -> list[tuple[str, Any]] | Unknown:
+    """`for_each`: a map (keys in order) or a set of strings; a list, a set
+    of other types or null is an error, as in Terraform."""
+    if isinstance(v, Unknown) or (not is_known(v) and isinstance(v, TfSet)):
+        return _unknown_from("for_each", v)
+    if isinstance(v, dict):
+        return [(k, v[k]) for k in sorted(v)]
+    if isinstance(v, TfSet):
+        if not all(isinstance(i, str) for i in v):
+            raise EvalError("for_each over a set needs a set of strings")
+        return [(i, i) for i in v]
+    if isinstance(v, list):
+        raise EvalError("for_each needs a map or a set of strings, not a list (use toset())")
+    raise EvalError(f"for_each needs a map or a set of strings, not {type_name(v)}")
+
+
+def convert(value: Any, type_expr: Expr | None) -> Any:
+    """A value converted to a variable's type constraint, as Terraform
+    converts tfvars and module inputs (optional attributes get their
+    defaults); EvalError where the value does not fit."""
+    if type_expr is None or isinstance(value, Unknown):
+        return value
+    type_expr = _type_expression(type_expr)
+    if isinstance(type_expr, Name):
+        t = type_expr.name
+        if t == "any":
+            return value
+        if value is None:
+            return None
+        if not is_known(value):
+            return value
+        if t == "string":
+            return as_string(value, "the value")
+        if t == "number":
+            return as_number(value, "the value")
+        if t == "bool":
+            return as_bool(value, "the value")
+        raise NotEvaluatedError(f"type {t}")
+    if isinstance(type_expr, Call) and type_expr.args:
+        kind, arg = type_expr.name, type_expr.args[0]
+        if value is None:
+            return None
+        if kind == "list":
+            return [convert(i, arg) for i in as_list(value, "the value")]
+        if kind == "set":
+            return make_set(convert(i, arg) for i in as_list(value, "the value"))
+        if kind == "map":
+            return sorted_dict((k, convert(v, arg)) for k, v in as_map(value, "the value").items())
+        if kind == "tuple" and isinstance(arg, TupleExpr):
+            items = as_list(value, "the value")
+            if len(items) != len(arg.items):
+                raise EvalError("the value has the wrong number of elements")
+            return [convert(i, t) for i, t in zip(items, arg.items, strict=True)]
+        if kind == "object" and isinstance(arg, ObjectExpr):
+            d = as_map(value, "the value")
+            out: dict[str, Any] = {}
+            for k_expr, attr_type in arg.items:
+                k = k_expr.value if isinstance(k_expr, Lit) else None
+                if not isinstance(k, str):
+                    raise NotEvaluatedError("an object type with a computed attribute name")
+                optional = isinstance(attr_type, Call) and attr_type.name == "optional"
+                if k in d and d[k] is not None:
+                    inner = attr_type.args[0] if optional and isinstance(attr_type, Call) else attr_type
+                    out[k] = convert(d[k], inner)
+                elif optional and isinstance(attr_type, Call):
+                    default = None
+                    if len(attr_type.args) > 1:
+                        default = Evaluator(empty_scope()).ev(attr_type.args[1])
+                    out[k] = convert(default, attr_type.args[0])
+                elif k in d:
+                    out[k] = None
                 else:
-                    raise ValueError("unsupported verb")
-                size += len(out[-1])
-                _within(size, "string")
-            i = j + 1
-            continue
-        out.append(c)
-        i += 1
-    return "".join(out)
+                    raise EvalError(f'attribute "{k}" is required')
+            return sorted_dict(out.items())
+    raise NotEvaluatedError(f"the type constraint {type_expr.text}")
 
 
-def _lookup(m: Any, key: Any, *default: Any) -> Any:
-    if isinstance(m, dict) and str(key) in m:
-        return m[str(key)]
-    if default:
-        return default[0]
-    raise KeyError(key)
+def empty_scope(budget: Budget | None = None, reason: str | None = None) -> Scope:
+    """A scope where no name is known: tfvars, `-var` values and type
+    defaults are literal values, evaluated with nothing to refer to."""
+    return Scope(
+        lambda n: Unknown(f"var.{n}", reason=reason),
+        lambda n: Unknown(f"local.{n}", reason=reason),
+        lambda *a: Unknown("data", reason=reason),
+        lambda *a: Unknown("module", reason=reason),
+        budget=budget or Budget(),
+    )
 
 
-def _coalesce(*args: Any) -> Any:
-    for a in args:
-        if a is not None and a != "":
-            return a
-    raise ValueError("no non-null argument")
+def is_string_type(type_expr: Expr | None) -> bool:
+    """Whether `-var NAME=VALUE` takes VALUE literally: no type, or string."""
+    if type_expr is None:
+        return True
+    t = _type_expression(type_expr)
+    return isinstance(t, Name) and t.name == "string"
 
 
-def _merge(*maps: Any) -> dict[str, Any]:
-    _within(sum(len(m) for m in maps if isinstance(m, dict)), "map")
-    out: dict[str, Any] = {}
-    for m in maps:
-        if m is None:
-            continue
-        if not isinstance(m, dict):
-            raise TypeError("merge takes maps")
-        out.update(m)
-    return out
+def _type_expression(type_expr: Expr) -> Expr:
+    """Terraform's JSON syntax writes a type constraint as a string
+    (`"type": "list(string)"`): the type is the expression in that string."""
+    if not (isinstance(type_expr, Lit) and isinstance(type_expr.value, str)):
+        return type_expr
+    from checker.sources.terraform.hclast import Attribute, HclSyntaxError, parse_hcl
+
+    try:
+        body = parse_hcl(f"x = {type_expr.value}\n", "type").body
+    except (HclSyntaxError, RecursionError):
+        raise NotEvaluatedError(f"the type constraint {type_expr.value!r}") from None
+    first = body[0] if body else None
+    if not isinstance(first, Attribute):
+        raise NotEvaluatedError(f"the type constraint {type_expr.value!r}")
+    return first.expr
 
 
-def _concat(*lists: Any) -> list[Any]:
-    _within(sum(len(li) for li in lists if isinstance(li, list)), "list")
-    out: list[Any] = []
-    for li in lists:
-        if not isinstance(li, list):
-            raise TypeError("concat takes lists")
-        out.extend(li)
-    return out
-
-
-def _element(li: list[Any], i: int) -> Any:
-    return li[i % len(li)]
-
-
-def _identity(v: Any) -> Any:
-    return v
-
-
-def _toset(v: Any) -> list[Any]:
-    """Distinct items, first occurrence first, in one pass (a list of a
-    million items compared pairwise would not finish)."""
-    if not isinstance(v, list):
-        raise TypeError("toset takes a list")
-    out: list[Any] = []
-    seen: set[Any] = set()
-    for i in v:
-        key = _set_key(i)
-        if key not in seen:
-            seen.add(key)
-            out.append(i)
-    return out
-
-
-def _set_key(v: Any) -> Any:
-    """Equal values, equal keys: 1 and 1.0 are one number, `true` is not 1."""
-    if isinstance(v, bool):
-        return ("bool", v)
-    if isinstance(v, (int, float)):
-        return ("number", v)
-    if isinstance(v, str) or v is None:
-        return ("str", v)
-    return ("json", json.dumps(v, sort_keys=True, default=repr))
-
-
-def _join(sep: str, li: list[Any]) -> str:
-    parts = [to_str(i) or "" for i in li]
-    _within(sum(map(len, parts)) + len(sep) * max(len(parts) - 1, 0), "string")
-    return sep.join(parts)
-
-
-def _replace(s: str, old: str, new: str) -> str:
-    count = s.count(old)
-    _within(len(s) + count * (len(new) - len(old)), "string")
-    return s.replace(old, new)
-
-
-def _jsonencode(v: Any) -> str:
-    _within(_weigh(v), "string")
-    return json.dumps(v, separators=(",", ":"))
-
-
-def _flatten(li: list[Any]) -> list[Any]:
-    _within(sum(len(i) if isinstance(i, list) else 1 for i in li), "list")
-    return [x for i in li for x in (i if isinstance(i, list) else [i])]
-
-
-def _jsondecode(s: str) -> Any:
-    if len(s) > 1_000_000:
-        raise ValueError("too large")
-    return json.loads(s)
-
-
-FUNCTIONS: dict[str, Callable[..., Any]] = {
-    "lookup": _lookup,
-    "format": _format,
-    "jsonencode": _jsonencode,
-    "jsondecode": _jsondecode,
-    "coalesce": _coalesce,
-    "merge": _merge,
-    "concat": _concat,
-    "element": _element,
-    "join": _join,
-    "split": lambda sep, s: s.split(sep),
-    "replace": _replace,
-    "lower": lambda s: s.lower(),
-    "upper": lambda s: s.upper(),
-    "trimspace": lambda s: s.strip(),
-    "tostring": lambda v: to_str(v) if to_str(v) is not None else _raise(TypeError()),
-    "tolist": _identity,
-    "toset": _toset,
-    "tomap": _identity,
-    "keys": lambda m: sorted(m.keys()),
-    "values": lambda m: [m[k] for k in sorted(m.keys())],
-    "length": lambda v: len(v),
-    "contains": lambda li, v: v in li,
-    "flatten": _flatten,
-    "distinct": _toset,
-    "one": lambda li: (li[0] if li else None) if len(li) <= 1 else _raise(ValueError()),
-    "nonsensitive": _identity,
-    "sensitive": _identity,
-}
-#: Functions that cope with unknown arguments themselves.
-LAZY_UNKNOWN: frozenset[str] = frozenset()
-
-
-def _raise(exc: Exception) -> Any:
-    raise exc
+__all__ = [
+    "Budget",
+    "EvalError",
+    "Evaluator",
+    "NotEvaluatedError",
+    "Scope",
+    "convert",
+    "count_of",
+    "empty_scope",
+    "for_each_of",
+    "is_known",
+    "is_string_type",
+    "to_str",
+]

@@ -16,15 +16,28 @@ from checker.catalog.special import DATA_LOOKUPS
 from checker.discovery.walk import display_path
 from checker.model import Definition, Location, Reference, ScanError, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
-from checker.sources.terraform.evaluate import Evaluator, Scope
+from checker.sources.terraform.evaluate import (
+    Budget,
+    EvalError,
+    Evaluator,
+    NotEvaluatedError,
+    Scope,
+    convert,
+    count_of,
+    empty_scope,
+    for_each_of,
+    is_string_type,
+)
 from checker.sources.terraform.hclast import (
     Attribute,
     Block,
     Call,
     Expr,
     HclFile,
+    HclSyntaxError,
     ObjectExpr,
     TupleExpr,
+    parse_hcl,
 )
 from checker.sources.terraform.inputs import Input
 from checker.sources.terraform.module_dir import ModuleDir
@@ -63,6 +76,7 @@ class Instance:
             self.module_output,
             each,
             count_index,
+            extra={"path": self.scan.paths(self.mdir.path)},
             budget=self.scan.budget,
         )
         reads = scope.vars_read
@@ -76,12 +90,26 @@ class Instance:
         return scope
 
     def variable(self, name: str) -> Any:
+        attrs = self.mdir.variable_attrs(name)
+        type_expr = attrs["type"].expr if "type" in attrs else None
+        default = attrs["default"].expr if "default" in attrs else None
+        nullable = Evaluator(self.scope()).eval(attrs["nullable"].expr) if "nullable" in attrs else True
+        value: Any = Unknown(f"var.{name}", reason=f"variable `var.{name}` has no default and no value is given")
         if name in self.inputs:
-            return self.inputs[name].value
-        default = self.mdir.variable_default(name)
-        if default is not None:
-            return Evaluator(self.scope()).eval(default)
-        return Unknown(f"var.{name}")
+            inp = self.inputs[name]
+            value = inp.value
+            if inp.location is not None and inp.location.file == "--var" and not is_string_type(type_expr):
+                value = _parse_cli_value(str(value), self.scan.budget)
+        elif default is not None:
+            value = Evaluator(self.scope()).eval(default)
+        if value is None and nullable is False and default is not None:
+            value = Evaluator(self.scope()).eval(default)
+        try:
+            return convert(value, type_expr)
+        except EvalError as exc:
+            return Unknown(f"var.{name}", reason=f"Terraform rejects the value of `var.{name}`: {exc}")
+        except NotEvaluatedError as exc:
+            return Unknown(f"var.{name}", reason=f"type of `var.{name}` not evaluated by this scanner: {exc}")
 
     def local(self, name: str) -> tuple[Any, frozenset[str]]:
         if name in self._locals:
@@ -144,21 +172,41 @@ class Instance:
     def expansions(self, block: Block) -> list[tuple[str, tuple[Any, Any] | None, Any]]:
         """(address suffix, each, count.index) for each instance of a block."""
         attrs = block.attributes()
-        if "count" in attrs:
-            n = Evaluator(self.scope()).eval(attrs["count"].expr)
-            if isinstance(n, bool):
-                n = int(n)
-            if isinstance(n, int) and 0 <= n <= MAX_INSTANCES:
-                return [(f"[{i}]", None, i) for i in range(n)]
-            return [("", None, Unknown("count.index"))]
-        if "for_each" in attrs:
-            coll = Evaluator(self.scope()).eval(attrs["for_each"].expr)
-            if isinstance(coll, dict) and len(coll) <= MAX_INSTANCES:
-                return [(f'["{k}"]', (k, v), None) for k, v in sorted(coll.items())]
-            if isinstance(coll, list) and len(coll) <= MAX_INSTANCES and all(isinstance(i, str) for i in coll):
-                return [(f'["{k}"]', (k, k), None) for k in sorted(set(coll))]
-            return [("", (Unknown("each.key"), Unknown("each.value")), None)]
+        try:
+            if "count" in attrs:
+                n = count_of(self._meta_argument(attrs["count"].expr))
+                if isinstance(n, int) and n <= MAX_INSTANCES:
+                    return [(f"[{i}]", None, i) for i in range(n)]
+                why = n.reason if isinstance(n, Unknown) else f"count is over {MAX_INSTANCES}"
+                return [("", None, Unknown("count.index", reason=why))]
+            if "for_each" in attrs:
+                pairs = for_each_of(self._meta_argument(attrs["for_each"].expr))
+                if isinstance(pairs, list) and len(pairs) <= MAX_INSTANCES:
+                    return [(f"[{_quoted(k)}]", (k, v), None) for k, v in pairs]
+                why = pairs.reason if isinstance(pairs, Unknown) else f"for_each is over {MAX_INSTANCES}"
+                return [("", (Unknown("each.key", reason=why), Unknown("each.value", reason=why)), None)]
+        except EvalError as exc:
+            where = attrs["count" if "count" in attrs else "for_each"]
+            self.scan.result.errors.append(
+                ScanError(display_path(self.mdir.path), f"Terraform rejects this {where.name}: {exc}", where.line)
+            )
+            why = f"Terraform rejects the {where.name}: {exc}"
+            return [
+                (
+                    "",
+                    (Unknown("each.key", reason=why), Unknown("each.value", reason=why)),
+                    Unknown("count.index", reason=why),
+                )
+            ]
         return [("", None, None)]
+
+    def _meta_argument(self, expr: Expr) -> Any:
+        """`count` or `for_each`: what Terraform rejects raises EvalError,
+        so it is reported as an error, not only as an unknown value."""
+        try:
+            return Evaluator(self.scope()).ev(expr)
+        except NotEvaluatedError as exc:
+            return Unknown(expr.text, reason=f"not evaluated by this scanner: {exc}")
 
     def children(self) -> dict[str, list[tuple[str, Instance]]]:
         if self._children or not any(True for _ in self.mdir.blocks("module")):
@@ -313,7 +361,7 @@ class Instance:
                             expr_text or v.text,
                             resolved=False,
                             conditional=conditional,
-                            note="value is not known before apply",
+                            note=v.reason or "value is not known before apply",
                         )
             return
         for v, conditional in candidates(value):
@@ -393,6 +441,23 @@ def _entry_expr(expr: Expr, sub: str) -> Expr | None:
         else:
             return None
     return expr
+
+
+def _quoted(key: str) -> str:
+    """An instance key as Terraform writes it in an address."""
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _parse_cli_value(raw: str, budget: Budget) -> Any:
+    """`-var NAME=VALUE` for a variable whose type is not string: VALUE is
+    HCL (`["a","b"]`, `{k="v"}`, `2`), as Terraform reads it."""
+    try:
+        item = parse_hcl(f"x = {raw}\n", "--var").body[0]
+    except (HclSyntaxError, IndexError, RecursionError):
+        return Unknown(raw, reason="the --var value is not valid HCL")
+    if not isinstance(item, Attribute):
+        return Unknown(raw, reason="the --var value is not valid HCL")
+    return Evaluator(empty_scope(budget)).eval(item.expr)
 
 
 def _entry_lines(expr: Expr) -> dict[str, tuple[int, int]]:

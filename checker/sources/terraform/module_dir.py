@@ -12,6 +12,7 @@ from checker.discovery.walk import display_path
 from checker.model import ScanError
 from checker.sources.terraform.blocks import Span, attribute_names
 from checker.sources.terraform.hclast import (
+    Attribute,
     Block,
     Expr,
     HclFile,
@@ -95,11 +96,15 @@ class ModuleDir:
             self._parsed(e)
 
     def variable_default(self, name: str) -> Expr | None:
-        default = None
+        attrs = self.variable_attrs(name)
+        return attrs["default"].expr if "default" in attrs else None
+
+    def variable_attrs(self, name: str) -> dict[str, Attribute]:
+        """The arguments of `variable "<name>"` (the last block wins)."""
+        attrs: dict[str, Attribute] = {}
         for _, b in self.blocks("variable", name):
             attrs = b.attributes()
-            default = attrs["default"].expr if "default" in attrs else None
-        return default
+        return attrs
 
     def local_expr(self, name: str) -> Expr | None:
         """The expression of `local.<name>`: the locals blocks that may define

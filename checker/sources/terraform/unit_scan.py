@@ -4,12 +4,13 @@ root's variable inputs (tfvars, --var-file, --var), its limits."""
 from __future__ import annotations
 
 import os
+from typing import Any
 
 from checker.discovery.walk import display_path, inside
 from checker.model import Location, ScanError, SourceResult
 from checker.sources.base import ScanOptions, Unit
 from checker.sources.terraform.blocks import index_blocks, prune
-from checker.sources.terraform.evaluate import Budget, Evaluator, Scope
+from checker.sources.terraform.evaluate import Budget, Evaluator, empty_scope
 from checker.sources.terraform.hclast import (
     Attribute,
     HclSyntaxError,
@@ -107,13 +108,7 @@ class UnitScan:
             self.result.errors.append(ScanError(shown, f"cannot parse variables file: {exc}", getattr(exc, "line", 0)))
             return {}
         out = {}
-        empty = Scope(
-            lambda n: Unknown(f"var.{n}"),
-            lambda n: Unknown(f"local.{n}"),
-            lambda *a: Unknown("data"),
-            lambda *a: Unknown("module"),
-            budget=self.budget,
-        )
+        empty = empty_scope(self.budget)
         for item in hf.body:
             if isinstance(item, Attribute):
                 out[item.name] = Input(
@@ -122,6 +117,12 @@ class UnitScan:
                     origin=Origin(item.expr, shown, "tfvars", None),
                 )
         return out
+
+    def paths(self, module_dir: str) -> dict[str, Any]:
+        """`path.module` and `path.root` as Terraform gives them when run in
+        the root module: relative paths; `path.cwd` is not known."""
+        rel = os.path.relpath(module_dir, self.unit.key)
+        return {"module": rel, "root": ".", "cwd": Unknown("path.cwd", reason="`path.cwd` is where Terraform runs")}
 
     def inside_roots(self, path: str) -> bool:
         """Whether `path` resolves inside the scanned roots.  A path that is
