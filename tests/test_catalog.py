@@ -65,3 +65,18 @@ def test_a_rendered_terraform_body_is_walked_through_lists() -> None:
     unrendered = Inputs(unrendered=lambda s: s.startswith("var."))
     [agent] = extract("terraform", "aws_bedrockagent_agent", {"foundation_model": ["var.m"]}, unrendered)
     assert (agent.raw, agent.resolved) == ("var.m", False)
+
+
+def test_every_reference_is_made_by_the_one_builder() -> None:
+    """A front end that fills a `Reference`'s fields itself drifts from the
+    others (a forgotten `resource_end_line`, a note dropped); only the builder
+    makes one, and the cache only rebuilds what it stored."""
+    import re
+
+    allowed = {"checker/catalog/records.py", "checker/cache.py"}
+    makers = sorted(
+        str(p.relative_to(REPO))
+        for p in (REPO / "checker").rglob("*.py")
+        if re.search(r"(?<![\w.])Reference\(", p.read_text("utf-8")) and str(p.relative_to(REPO)) not in allowed
+    )
+    assert makers == []

@@ -18,14 +18,14 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from checker.catalog import AttributeSpec, specs_for, walk_path
+from checker.catalog import AttributeSpec, Mode, extract_mode, specs_for, walk_path
+from checker.catalog.records import Found, ReferenceBuilder
 from checker.model import Action, Location, Reference, ScanError, SourceResult
 from checker.modelid import parse_model_reference
 from checker.sources import ScanOptions, Unit, display_path
-from checker.sources.indirect import extract
 from checker.sources.terraform_plan import positions
 from checker.sources.terraform_plan.recognise import Kind, classify, decode_json
 from checker.sources.values import Unknown, candidates
@@ -348,6 +348,11 @@ class Reader:
 
     def _spec_refs(self, seen: Seen, spec: AttributeSpec, region: str | None) -> Iterator[Reference]:
         framework = "terraform_plan" if self.kind is Kind.PLAN else "terraform_state"
+        # A plan or state says where the resource's object starts, not where
+        # each value sits: every reference points at that line.
+        builder = ReferenceBuilder(
+            seen.address, seen.rtype, framework, self.shown, seen.line, seen.line, region=region, action=seen.action
+        )
 
         def ref(
             raw: str,
@@ -359,35 +364,21 @@ class Reader:
             via: tuple[Location, ...] = (),
         ) -> Reference:
             notes = "; ".join(n for n in (seen.note, note) if n) or None
-            return Reference(
-                raw=raw,
-                usage=spec.usage,
-                resource=seen.address,
-                resource_type=seen.rtype,
-                attribute=attribute,
-                location=Location(self.shown, seen.line),
-                framework=framework,
-                resolved=resolved,
-                expression=expression,
-                action=seen.action,
-                conditional=conditional,
-                region=region,
-                via=via,
-                note=notes,
-                resource_line=seen.line,
-                resource_end_line=seen.line,
-            )
+            found = Found(spec.usage, raw, attribute, (seen.line, 0), resolved, conditional, expression, notes)
+            # `via` differs per value (the configuration file an expression
+            # was evaluated from), so it is set on the builder per reference.
+            return (replace(builder, via=via) if via else builder).build(found)
 
         found = [(p, v) for p, v in walk_path(seen.values, spec.path) if v is not None]
         if not found and seen.action is not Action.DELETE and _unknown_at(seen.after_unknown, spec.path):
             yield from self._from_configuration(seen, spec, ref)
             return
         for attr_path, value in found:
-            if spec.mode == "model":
+            if spec.mode is Mode.MODEL:
                 if isinstance(value, str):
                     yield ref(value, attr_path)
                 continue
-            for sub, v in extract(spec.mode, value):
+            for sub, v in extract_mode(spec.mode, value):
                 sep = "" if sub.startswith("[") else "."
                 yield ref(v, f"{attr_path}{sep}{sub}")
 
@@ -414,15 +405,15 @@ class Reader:
         for value, text, how, via in evaluated:
             for v, conditional in candidates(value):
                 got = v.partial if isinstance(v, Unknown) else v
-                if spec.mode == "model":
+                if spec.mode is Mode.MODEL:
                     if isinstance(got, str) and (got is v or parse_model_reference(got).resolvable):
                         emitted = True
                         yield ref(got, spec.dotted, note=how, expression=text, conditional=conditional, via=via)
                 elif v is not None and not isinstance(v, Unknown):
-                    for sub, found in extract(spec.mode, v):
+                    for sub, found in extract_mode(spec.mode, v):
                         emitted = True
                         yield ref(found, f"{spec.dotted}.{sub}", note=how, conditional=conditional, via=via)
-        if not emitted and spec.mode == "model":
+        if not emitted and spec.mode is Mode.MODEL:
             first = refs[0] if isinstance(refs, list) and refs and isinstance(refs[0], str) else None
             yield ref(first or f"{seen.address}.{spec.dotted}", spec.dotted, False, unknown_note, depends or None)
 
