@@ -33,7 +33,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from checker import __version__
-from checker.model import Action, Definition, Location, Reference, ScanError, SourceResult, Usage
+from checker.model import (
+    Action,
+    Definition,
+    ErrorKind,
+    Location,
+    Reference,
+    ScanError,
+    SourceFramework,
+    SourceResult,
+    Usage,
+)
 from checker.util.atomic import atomic_write_text
 
 if TYPE_CHECKING:
@@ -178,6 +188,7 @@ def _ref_from_json(d: dict[str, Any]) -> Reference:
         raise ValueError("reference fields differ")
     d = dict(d)
     d["usage"] = Usage(d["usage"])
+    d["framework"] = SourceFramework(d["framework"])
     d["action"] = Action(d["action"]) if d["action"] else None
     d["location"] = Location(**d["location"])
     d["via"] = tuple(Location(**v) for v in d["via"])
@@ -205,7 +216,7 @@ def decode(text: str) -> SourceResult:
         raise ValueError("cache entry from another version")
     return SourceResult(
         references=[_ref_from_json(r) for r in doc["references"]],
-        errors=[ScanError(**e) for e in doc["errors"]],
+        errors=[ScanError(**{**e, "kind": ErrorKind(e["kind"])}) for e in doc["errors"]],
         files=list(doc["files"]),
     )
 
@@ -304,7 +315,7 @@ class ResultCache:
             files = [str(f) for f, _, _ in doc["files"]]
             stats = {str(f): (int(size), int(mtime)) for f, size, mtime in doc["files"]}
             dirs = {str(d): int(mtime) for d, mtime in doc["dirs"]}
-            errors = [ScanError(str(f), str(m), int(ln), str(k)) for f, m, ln, k in doc["errors"]]
+            errors = [ScanError(str(f), str(m), int(ln), ErrorKind(k)) for f, m, ln, k in doc["errors"]]
         except (ValueError, KeyError, TypeError, AttributeError):
             return None
         return Survey(files, {}, errors, stats, dirs, hashlib.sha256(raw).hexdigest())
@@ -369,7 +380,7 @@ def transient(e: ScanError) -> bool:
     permissions fixed, memory freed, a crash): never stored, since an
     unchanged size and mtime would replay it after its cause is gone.
     Parse errors depend only on the content and are stored like results."""
-    return e.kind == "internal" or e.message.startswith(_TRANSIENT)
+    return e.kind is ErrorKind.INTERNAL or e.message.startswith(_TRANSIENT)
 
 
 def _max_bytes_from_env() -> int:

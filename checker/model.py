@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from checker.util.enums import StrChoice
+
 if TYPE_CHECKING:
     from checker.modelid import ModelIdentity
 
@@ -109,6 +111,24 @@ class State(str, enum.Enum):
         }[self.value]
 
 
+class SourceFramework(StrChoice):
+    """The source that read a reference: reports print it, and `fix` and the
+    suppressions treat generated or derived files (cdk.out, plans) apart."""
+
+    #: Terraform HCL (`.tf`, `.tf.json`) and checkov's rendering of it.
+    TERRAFORM = "terraform"
+    #: A plan (`terraform show -json tfplan`): values and the action apply takes.
+    TERRAFORM_PLAN = "terraform_plan"
+    #: A shown or raw state: what is deployed now.
+    TERRAFORM_STATE = "terraform_state"
+    #: A CloudFormation or SAM template.
+    CLOUDFORMATION = "cloudformation"
+    #: A template of a CDK cloud assembly (`cdk.out`): generated, not edited.
+    CDK = "cdk"
+    #: The live audit of an AWS account (`location.file` is the ARN).
+    AWS = "aws"
+
+
 @dataclass(frozen=True)
 class Location:
     """Where a value sits.  `file` is relative to the scan root when it is inside
@@ -170,8 +190,8 @@ class Reference:
     attribute: str
     #: Where the value is written (the attribute's expression).
     location: Location
-    #: The source that read it: terraform, terraform_plan, cloudformation, cdk, aws.
-    framework: str
+    #: The source that read it.
+    framework: SourceFramework
     #: False when the value is not known before deployment (`raw` is then
     #: the expression; the reference is listed as unresolved, never clean).
     resolved: bool = True
@@ -301,6 +321,22 @@ class Finding:
         return not self.baselined and (self.suppression is None or self.suppression.expired)
 
 
+class ErrorKind(StrChoice):
+    """Why a file could not be read; reports carry it (JSON `kind`, JUnit
+    `type`) so a pipeline can tell its own mistake from a broken file."""
+
+    #: The file is broken or unsupported (the common case).
+    ERROR = "error"
+    #: A path given on the command line does not exist.
+    USAGE = "usage"
+    #: A suppression that is not honoured (no reason, no id, bad date).
+    SUPPRESSION = "suppression"
+    #: The live audit could not call AWS.
+    AWS = "aws"
+    #: A bug of ours (a worker crashed): the result is never cached.
+    INTERNAL = "internal"
+
+
 @dataclass(frozen=True)
 class ScanError:
     """A file (or unit) that could not be read.  The scan goes on; the exit
@@ -309,7 +345,7 @@ class ScanError:
     file: str
     message: str
     line: int = 0
-    kind: str = "error"
+    kind: ErrorKind = ErrorKind.ERROR
 
     def __post_init__(self) -> None:
         if len(self.message) > _SHORT_MESSAGE:

@@ -29,6 +29,7 @@ from checker.discovery.walk import display_path
 from checker.feed.model import Feed
 from checker.model import (
     AssessedReference,
+    ErrorKind,
     Finding,
     Reference,
     ScanError,
@@ -88,7 +89,7 @@ def scan_unit_safely(unit: Unit, options: ScanOptions) -> SourceResult:
                 ScanError(
                     display_path(unit.key),
                     f"internal error in the {unit.source} source{origin}: {type(exc).__name__}: {exc}",
-                    kind="internal",
+                    kind=ErrorKind.INTERNAL,
                 )
             ]
         )
@@ -164,7 +165,7 @@ def start_units(
                 cache is not None
                 and key is not None
                 and res.cacheable
-                and not any(e.kind == "internal" for e in res.errors)
+                and not any(e.kind is ErrorKind.INTERNAL for e in res.errors)
             ):
                 cache.put(key, res)
             done += 1
@@ -200,14 +201,14 @@ def _isolated(units: Sequence[Unit], options: ScanOptions) -> Iterator[SourceRes
     for unit in units:
         if deaths >= MAX_WORKER_DEATHS:
             message = f"not read: {deaths} worker processes were killed (out of memory?)"
-            yield SourceResult(errors=[ScanError(display_path(unit.key), message, kind="internal")])
+            yield SourceResult(errors=[ScanError(display_path(unit.key), message, kind=ErrorKind.INTERNAL)])
             continue
         with ProcessPoolExecutor(max_workers=1) as solo:
             try:
                 yield solo.submit(scan_unit_safely, unit, options).result()
             except BrokenProcessPool:
                 deaths += 1
-                yield SourceResult(errors=[ScanError(display_path(unit.key), WORKER_DIED, kind="internal")])
+                yield SourceResult(errors=[ScanError(display_path(unit.key), WORKER_DIED, kind=ErrorKind.INTERNAL)])
 
 
 def _suppression_hint(files: list[str], probes: Mapping[str, Probe] | None) -> Callable[[str], bool] | None:
@@ -396,7 +397,7 @@ def _scan(
         # the workers before the Terraform module graph is built; results
         # keep the planned order whatever the overlap.
         results = [*done_first, *done_rest]
-        internal = any(e.kind == "internal" for res in results for e in res.errors)
+        internal = any(e.kind is ErrorKind.INTERNAL for res in results for e in res.errors)
         if cache is not None and whole is not None and not internal and all(r.cacheable for r in results):
             combined = SourceResult()
             for res in results:

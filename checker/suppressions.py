@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
-from checker.model import Finding, Location, ScanError, Suppression
+from checker.model import ErrorKind, Finding, Location, ScanError, SourceFramework, Suppression
 from checker.util.textio import FileReadError, read_text
 
 _OURS = re.compile(r"(?:#|//|/\*)\s*bedrock-lifecycle:ignore\b(.*)$")
@@ -66,7 +66,7 @@ def parse_line(text: str, line: int, file: str, errors: list[ScanError]) -> Inli
                         file,
                         f"suppression has an invalid date {u.group(1)!r} (use until=YYYY-MM-DD)",
                         line,
-                        kind="suppression",
+                        kind=ErrorKind.SUPPRESSION,
                     )
                 )
                 return None
@@ -79,7 +79,7 @@ def parse_line(text: str, line: int, file: str, errors: list[ScanError]) -> Inli
                     file,
                     "suppression names no rule id (e.g. bedrock-lifecycle:ignore CKV_BEDROCK_3 reason)",
                     line,
-                    kind="suppression",
+                    kind=ErrorKind.SUPPRESSION,
                 )
             )
             return None
@@ -89,7 +89,7 @@ def parse_line(text: str, line: int, file: str, errors: list[ScanError]) -> Inli
                     file,
                     f"suppression of {','.join(ids)} has no reason; a reason is required",
                     line,
-                    kind="suppression",
+                    kind=ErrorKind.SUPPRESSION,
                 )
             )
             return None
@@ -267,13 +267,18 @@ class Suppressor:
 
     def _metadata_entry(self, entry: Any, file: str, line: int, origin: str) -> Inline | None:
         if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
-            self.errors.append(ScanError(file, "suppression in Metadata needs an 'id'", line, kind="suppression"))
+            self.errors.append(
+                ScanError(file, "suppression in Metadata needs an 'id'", line, kind=ErrorKind.SUPPRESSION)
+            )
             return None
         reason = entry.get("reason")
         if not isinstance(reason, str) or not reason.strip():
             self.errors.append(
                 ScanError(
-                    file, f"suppression of {entry['id']} has no reason; a reason is required", line, kind="suppression"
+                    file,
+                    f"suppression of {entry['id']} has no reason; a reason is required",
+                    line,
+                    kind=ErrorKind.SUPPRESSION,
                 )
             )
             return None
@@ -287,7 +292,7 @@ class Suppressor:
                         file,
                         f"suppression has an invalid date {entry['until']!r} (use YYYY-MM-DD)",
                         line,
-                        kind="suppression",
+                        kind=ErrorKind.SUPPRESSION,
                     )
                 )
                 return None
@@ -310,7 +315,7 @@ class Suppressor:
                     f"{what} of {f.rule_id} {s.unjustified}, so it is not honoured: give a reason and name the rule "
                     "(or the pipeline allows it with --allow-unjustified-suppressions)",
                     s.line,
-                    kind="suppression",
+                    kind=ErrorKind.SUPPRESSION,
                 )
             )
         return False
@@ -329,7 +334,7 @@ class Suppressor:
             s = lines.get(ln)
             if s is not None and s.origin == "checkov" and _matches(s.rule_ids, f.rule_id) and self._honoured(s, f):
                 return s
-        if ref.framework in ("cloudformation", "cdk"):
+        if ref.framework in (SourceFramework.CLOUDFORMATION, SourceFramework.CDK):
             lid = ref.resource.rsplit("/", 1)[-1]
             for s in self._cfn_metadata(file).get(lid, []):
                 if _matches(s.rule_ids, f.rule_id) and self._honoured(s, f):

@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from checker.model import Action, Definition, Location, Reference, Usage
+from checker.model import Action, Definition, Location, Reference, SourceFramework, Usage
 
 if TYPE_CHECKING:
     from checker.sources.cloudformation.intrinsics import Resolver
@@ -71,7 +71,7 @@ class ReferenceBuilder:
 
     resource: str
     resource_type: str
-    framework: str
+    framework: SourceFramework
     #: The file shown in reports.
     file: str
     #: First and last line of the resource (inline suppressions sit inside).

@@ -12,7 +12,7 @@ from itertools import repeat
 
 from checker.discovery.pool import LazyPool
 from checker.discovery.walk import display_path, list_dir, walk_tree
-from checker.model import ScanError
+from checker.model import ErrorKind, ScanError
 from checker.sources.base import ScanOptions
 from checker.sources.prefilter import Probe
 
@@ -114,7 +114,7 @@ def survey(
     level: list[str] = []
     for p in paths:
         if not os.path.exists(p):
-            errors.append(ScanError(display_path(p), "no such file or directory", kind="usage"))
+            errors.append(ScanError(display_path(p), "no such file or directory", kind=ErrorKind.USAGE))
         elif os.path.isfile(p):
             files.append(p)
         else:

@@ -7,7 +7,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
-from checker.model import ScanError
+from checker.model import ErrorKind, ScanError
 from checker.util.textio import special_kind
 
 #: Directories that never hold the user's own IaC: provider binaries, vendored
@@ -151,7 +151,7 @@ def walk(paths: Iterable[str], errors: list[ScanError]) -> list[str]:
     out: list[str] = []
     for given in paths:
         if not os.path.exists(given):
-            errors.append(ScanError(display_path(given), "no such file or directory", kind="usage"))
+            errors.append(ScanError(display_path(given), "no such file or directory", kind=ErrorKind.USAGE))
             continue
         if os.path.isfile(given):
             out.append(given)

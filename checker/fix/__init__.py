@@ -31,9 +31,10 @@ from pathlib import Path
 
 from checker.feed.model import Feed
 from checker.fix.literal import LiteralNotFoundError, Span, find_model
-from checker.model import Definition, Finding, Reference, ScanResult, State, Usage
+from checker.model import Definition, Finding, Reference, ScanResult, SourceFramework, State, Usage
 from checker.modelid import IdKind, parse_model_reference
 from checker.util.atomic import atomic_write_bytes
+from checker.util.enums import assert_never
 from checker.util.textio import FileReadError
 
 #: Words in a model id that say what the model does, for models the feed
@@ -305,19 +306,27 @@ class _Planner:
             return _MANUAL_USAGE[ref.usage]
         if ident is not None and ident.kind is IdKind.CUSTOM_MODEL_ARN:
             return _MANUAL_USAGE[Usage.CUSTOM_MODEL_BASE]
-        if ref.framework == "cdk":
-            where = ref.construct_path or ref.resource
-            return f"cdk.out is generated: change the model in the CDK app's construct {where}, then run cdk synth"
-        if ref.framework == "terraform_plan":
-            return f"a plan is derived from Terraform code: change the model of {ref.resource} there" + self._tf_source(
-                ref
-            )
-        return None
+        match ref.framework:
+            case SourceFramework.CDK:
+                where = ref.construct_path or ref.resource
+                return f"cdk.out is generated: change the model in the CDK app's construct {where}, then run cdk synth"
+            case SourceFramework.TERRAFORM_PLAN:
+                source = self._tf_source(ref)
+                return f"a plan is derived from Terraform code: change the model of {ref.resource} there{source}"
+            case (
+                SourceFramework.TERRAFORM
+                | SourceFramework.TERRAFORM_STATE
+                | SourceFramework.CLOUDFORMATION
+                | SourceFramework.AWS
+            ):
+                return None
+            case _:
+                assert_never(ref.framework)
 
     def _tf_source(self, ref: Reference) -> str:
         for a in self.result.references:
             r = a.reference
-            if r.framework == "terraform" and r.resource == ref.resource and r.model_id == ref.model_id:
+            if r.framework is SourceFramework.TERRAFORM and r.resource == ref.resource and r.model_id == ref.model_id:
                 site = r.definition.location if r.definition else r.location
                 return f" (written at {site})"
         return ""

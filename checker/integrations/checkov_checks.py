@@ -39,7 +39,7 @@ from checker.catalog.extract import extract
 from checker.catalog.records import Found, Inputs, ReferenceBuilder
 from checker.feed import load_feed
 from checker.integrations.handoff import handed
-from checker.model import Action, Reference
+from checker.model import Action, Reference, SourceFramework
 from checker.modelid import IdKind, parse_model_reference
 from checker.rules import RULES_BY_ID, RuleContext, evaluate
 from checker.settings import checkov_settings
@@ -84,7 +84,7 @@ def _plan_action(conf: dict[str, Any]) -> Action | None:
     return _ACTIONS.get(str(actions[0]))
 
 
-def _ref(found: Found, rtype: str, framework: str, action: Action | None) -> Reference:
+def _ref(found: Found, rtype: str, framework: SourceFramework, action: Action | None) -> Reference:
     return ReferenceBuilder("", rtype, framework, "", action=action).build(found)
 
 
@@ -98,7 +98,7 @@ def _unrendered(value: str) -> bool:
 
 def terraform_references(conf: dict[str, Any], rtype: str) -> list[Reference]:
     action = _plan_action(conf)
-    framework = "terraform_plan" if action is not None else "terraform"
+    framework = SourceFramework.TERRAFORM_PLAN if action is not None else SourceFramework.TERRAFORM
     refs = []
     absent = set()
     for spec in specs_for("terraform", rtype):
@@ -120,7 +120,8 @@ def cloudformation_references(conf: dict[str, Any], rtype: str) -> list[Referenc
     the special case (`checker.catalog.special`)."""
     conf = _clean(conf)
     return [
-        _ref(found, rtype, "cloudformation", None) for found in extract("cloudformation", rtype, conf.get("Properties"))
+        _ref(found, rtype, SourceFramework.CLOUDFORMATION, None)
+        for found in extract("cloudformation", rtype, conf.get("Properties"))
     ]
 
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import Any
 
 from checker.catalog.records import Found, ReferenceBuilder
-from checker.model import Action, Reference, Usage
+from checker.model import Action, Reference, SourceFramework, Usage
 
 ENV_RESOLVED = "BEDROCK_LIFECYCLE_RESOLVED"
 FORMAT_VERSION = 1
@@ -91,7 +91,7 @@ def handed(entity_path: str, resource_type: str, address: str | None) -> list[Re
         ReferenceBuilder(
             resource,
             e["resource_type"],
-            e["framework"],
+            SourceFramework(e["framework"]),
             file,
             region=e["region"],
             action=Action(e["action"]) if e["action"] else None,

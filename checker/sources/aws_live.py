@@ -17,7 +17,7 @@ from typing import Any
 
 from checker.catalog.records import Found, ReferenceBuilder
 from checker.feed.refresh import call, client_config, paginate
-from checker.model import Action, Reference, ScanError, SourceResult, Usage
+from checker.model import Action, ErrorKind, Reference, ScanError, SourceFramework, SourceResult, Usage
 
 #: Every API the audit and the refresh call, as IAM actions; docs/iam-policy.json
 #: must allow exactly these (a test holds them equal).
@@ -67,7 +67,7 @@ class Audit:
                     try:
                         result.references.extend(fn(t, region))
                     except Exception as exc:
-                        result.errors.append(ScanError(where, _describe(exc), kind="aws"))
+                        result.errors.append(ScanError(where, _describe(exc), kind=ErrorKind.AWS))
         return result
 
     def _ref(
@@ -81,7 +81,7 @@ class Audit:
         resource: str,
         note: str | None = None,
     ) -> Reference:
-        builder = ReferenceBuilder(resource, rtype, "aws", arn, region=region, action=Action.NO_OP)
+        builder = ReferenceBuilder(resource, rtype, SourceFramework.AWS, arn, region=region, action=Action.NO_OP)
         return builder.build(Found(usage, raw, attribute, note=note))
 
     def _bedrock(self, t: AuditTarget, region: str) -> Iterator[Reference]:

@@ -15,7 +15,7 @@ import os
 from typing import Any
 
 from checker.discovery.walk import display_path, inside
-from checker.model import ScanError, SourceResult
+from checker.model import ScanError, SourceFramework, SourceResult
 from checker.sources.base import ScanOptions
 from checker.sources.cloudformation.source import scan_template_file
 from checker.util.textio import FileReadError, read_text
@@ -107,7 +107,7 @@ def scan_assembly(
             seen.add(real)
             result.files.append(target)
             scan_template_file(
-                target, options, framework="cdk", construct_paths=construct_paths(artifact), result=result
+                target, options, framework=SourceFramework.CDK, construct_paths=construct_paths(artifact), result=result
             )
         elif kind == "cdk:cloud-assembly":
             rel = props.get("directoryName")

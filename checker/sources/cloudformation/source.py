@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Mapping, Sequence
 
-from checker.model import SourceResult
+from checker.model import SourceFramework, SourceResult
 from checker.sources.base import ScanOptions, Unit
 from checker.sources.cloudformation.nested import group_nested_templates
 from checker.sources.cloudformation.parameters import parameter_overrides
@@ -18,7 +18,7 @@ def scan_template_file(
     path: str,
     options: ScanOptions,
     *,
-    framework: str = "cloudformation",
+    framework: SourceFramework = SourceFramework.CLOUDFORMATION,
     construct_paths: dict[str, str] | None = None,
     display: str | None = None,
     result: SourceResult | None = None,

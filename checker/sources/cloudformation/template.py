@@ -9,7 +9,7 @@ from typing import Any
 from checker.catalog.extract import extract
 from checker.catalog.records import Inputs, ReferenceBuilder
 from checker.discovery.walk import display_path, inside
-from checker.model import Definition, Location, Reference, ScanError, SourceResult
+from checker.model import Definition, Location, Reference, ScanError, SourceFramework, SourceResult
 from checker.modelid import parse_model_reference
 from checker.sources.base import ScanOptions
 from checker.sources.cloudformation.intrinsics import Resolver
@@ -33,7 +33,7 @@ class TemplateScan:
         options: ScanOptions,
         result: SourceResult,
         *,
-        framework: str,
+        framework: SourceFramework,
         construct_paths: Mapping[str, str],
         display: str | None,
         parameters: Mapping[str, Any],

@@ -14,7 +14,7 @@ from checker.catalog.modes import extract_mode
 from checker.catalog.records import Found, ReferenceBuilder
 from checker.catalog.special import DATA_LOOKUPS
 from checker.discovery.walk import display_path
-from checker.model import Definition, Location, Reference, ScanError, Usage
+from checker.model import Definition, Location, Reference, ScanError, SourceFramework, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
 from checker.sources.terraform.evaluate import (
     Budget,
@@ -331,7 +331,9 @@ class Instance:
             origin = Origin(expr, shown, "attribute", self)
             return definition_of(origin, raw, *instance, for_each.expr if for_each else None)
 
-        builder = ReferenceBuilder(address, block.labels[0], "terraform", shown, block.line, block.end_line, via=via)
+        builder = ReferenceBuilder(
+            address, block.labels[0], SourceFramework.TERRAFORM, shown, block.line, block.end_line, via=via
+        )
 
         def ref(
             raw: str,
@@ -393,7 +395,7 @@ class Instance:
                         builder = ReferenceBuilder(
                             f"{self.prefix}module.{b.labels[0]}{suffix}",
                             "module",
-                            "terraform",
+                            SourceFramework.TERRAFORM,
                             display_path(hf.path),
                             b.line,
                             b.end_line,

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 from checker.catalog import AttributeSpec, Mode, extract_mode, specs_for, walk_path
 from checker.catalog.records import Found, ReferenceBuilder
-from checker.model import Action, Location, Reference, ScanError, SourceResult
+from checker.model import Action, Location, Reference, ScanError, SourceFramework, SourceResult
 from checker.modelid import parse_model_reference
 from checker.sources import ScanOptions, Unit, display_path
 from checker.sources.terraform_plan import positions
@@ -347,7 +347,7 @@ class Reader:
                 yield from self._spec_refs(seen, spec, region)
 
     def _spec_refs(self, seen: Seen, spec: AttributeSpec, region: str | None) -> Iterator[Reference]:
-        framework = "terraform_plan" if self.kind is Kind.PLAN else "terraform_state"
+        framework = SourceFramework.TERRAFORM_PLAN if self.kind is Kind.PLAN else SourceFramework.TERRAFORM_STATE
         # A plan or state says where the resource's object starts, not where
         # each value sits: every reference points at that line.
         builder = ReferenceBuilder(
