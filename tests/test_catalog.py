@@ -80,3 +80,20 @@ def test_every_reference_is_made_by_the_one_builder() -> None:
         if re.search(r"(?<![\w.])Reference\(", p.read_text("utf-8")) and str(p.relative_to(REPO)) not in allowed
     )
     assert makers == []
+
+
+def test_a_resolved_document_is_read_for_each_alternative_and_known_part() -> None:
+    """The one reading of a resolved non-`model` value that the Terraform
+    evaluator and CloudFormation's resolver share."""
+    from checker.catalog.extract import in_document
+    from checker.sources.values import Unknown
+
+    [spec] = specs_for("terraform", "aws_lambda_function")
+    assert spec.mode is Mode.ENV_MAP
+    either = Unknown("var.on ? a : b", alternatives=({"M": "anthropic.claude-v2"}, {"M": "amazon.titan-embed-text-v1"}))
+    found = list(in_document(spec, "environment[0].variables", either, lambda sub: (len(sub), 1), expression="x"))
+    assert [(f.raw, f.attribute, f.conditional, f.at, f.expression) for f in found] == [
+        ("anthropic.claude-v2", "environment[0].variables.M", True, (1, 1), "x"),
+        ("amazon.titan-embed-text-v1", "environment[0].variables.M", True, (1, 1), "x"),
+    ]
+    assert list(in_document(spec, "v", Unknown("var.env"), lambda _: (0, 0))) == []

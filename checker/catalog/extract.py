@@ -12,7 +12,8 @@ locations.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from checker.catalog.modes import Mode, extract_mode
@@ -109,16 +110,40 @@ def _cfn_spec(spec: AttributeSpec, props: dict[str, Any], subs: dict[str, Any], 
         full = partials(resolver.deep(raw))
         if subs:
             full = apply_subs(full, subs)
-        for c, c_cond in candidates(full):
-            if isinstance(c, Unknown):
-                if c.partial is None:
-                    continue
-                c = c.partial
-            for sub, found in extract_mode(spec.mode, c):
-                sep = "" if not sub or sub.startswith("[") else "."
-                yield Found(
-                    spec.usage, found, f"{attr_path}{sep}{sub}", _loc_in(raw, sub, loc), conditional=cond or c_cond
-                )
+        yield from in_document(spec, attr_path, full, partial(_loc_in, raw, default=loc), cond)
+
+
+def in_document(
+    spec: AttributeSpec,
+    attr_path: str,
+    value: Any,
+    locate: Callable[[str], tuple[int, int]],
+    conditional: bool = False,
+    expression: str | None = None,
+) -> Iterator[Found]:
+    """The models a resolved value of a non-`model` mode holds (a policy
+    document, environment variables, a definition): every front end that
+    resolves to `Unknown`s (CloudFormation's resolver, the Terraform
+    evaluator) reads it here, so each alternative of an unknown condition is
+    read, and an unknown value is read for its known parts only (a model id
+    in them is still a model id; the rest may hold none).  `locate` gives a
+    sub-path's (line, column); `expression` is kept on the records whose
+    model text differs from it."""
+    for c, c_cond in candidates(value):
+        if isinstance(c, Unknown):
+            if c.partial is None:
+                continue
+            c = c.partial
+        for sub, found in extract_mode(spec.mode, c):
+            sep = "" if not sub or sub.startswith("[") else "."
+            yield Found(
+                spec.usage,
+                found,
+                f"{attr_path}{sep}{sub}",
+                locate(sub),
+                conditional=conditional or c_cond,
+                expression=expression if expression and expression != found else None,
+            )
 
 
 def _loc_in(raw: Any, sub: str, default: tuple[int, int]) -> tuple[int, int]:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from checker.catalog import AttributeSpec, specs_for
-from checker.catalog.modes import extract_mode
+from checker.catalog.extract import in_document
 from checker.catalog.records import Found, ReferenceBuilder
 from checker.catalog.special import DATA_LOOKUPS
 from checker.discovery.walk import display_path
@@ -366,17 +366,14 @@ class Instance:
                             note=v.reason or "value is not known before apply",
                         )
             return
-        for v, conditional in candidates(value):
-            if isinstance(v, Unknown):
-                if v.partial is None:
-                    continue
-                v = v.partial
-            entry_lines = _entry_lines(attr.expr) if attr is not None else {}
-            for sub, found in extract_mode(spec.mode, v):
-                key = sub.split(".")[0].split("[")[0]
-                at = entry_lines.get(key)
-                sep = "" if not sub or sub.startswith("[") else "."
-                yield ref(found, conditional=conditional, sub=f"{sep}{sub}", at=at)
+        entry_lines = _entry_lines(attr.expr) if attr is not None else {}
+
+        def locate(sub: str) -> tuple[int, int]:
+            return entry_lines.get(sub.split(".")[0].split("[")[0]) or (line, col)
+
+        for found in in_document(spec, attr_path, value, locate, expression=expr_text):
+            definition_at = definition(found.raw, found.attribute[len(attr_path) :])
+            yield builder.build(found, definition_at)
 
     def _foreign_module_refs(self, hf: HclFile, b: Block) -> Iterator[Reference]:
         """Arguments passed to registry or git modules: their code is not here,
