@@ -313,12 +313,15 @@ class _Planner:
             case SourceFramework.TERRAFORM_PLAN:
                 source = self._tf_source(ref)
                 return f"a plan is derived from Terraform code: change the model of {ref.resource} there{source}"
-            case (
-                SourceFramework.TERRAFORM
-                | SourceFramework.TERRAFORM_STATE
-                | SourceFramework.CLOUDFORMATION
-                | SourceFramework.AWS
-            ):
+            case SourceFramework.TERRAFORM_STATE:
+                source = self._tf_source(ref)
+                return (
+                    f"a state file is what Terraform recorded: change the model of {ref.resource} in the Terraform "
+                    f"code{source} and apply"
+                )
+            case SourceFramework.AWS:
+                return f"{ref.resource} is a live resource in the account: change it in the code that deploys it"
+            case SourceFramework.TERRAFORM | SourceFramework.CLOUDFORMATION:
                 return None
             case _:
                 assert_never(ref.framework)

@@ -412,3 +412,38 @@ def test_a_profile_prefix_is_kept_only_where_that_profile_exists(
     added = [line for line in out.splitlines() if line.startswith("+") and not line.startswith("+++")]
     assert added == [f'+  foundation_model = "us.{HAIKU_45}"']
     assert any("aws_bedrockagent_agent.jp" in m and "jp. inference profile" in m for m in _messages(err, "needs"))
+
+
+def test_a_state_file_is_never_rewritten(here: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    state = {
+        "version": 4,
+        "terraform_version": "1.11.4",
+        "serial": 1,
+        "lineage": "0d4a6c1e-0000-4000-8000-000000000001",
+        "outputs": {},
+        "resources": [
+            {
+                "mode": "managed",
+                "type": "aws_bedrockagent_agent",
+                "name": "support",
+                "provider": 'provider["registry.terraform.io/hashicorp/aws"]',
+                "instances": [
+                    {
+                        "schema_version": 0,
+                        "attributes": {"agent_name": "support", "foundation_model": HAIKU_35},
+                        "sensitive_attributes": [],
+                    }
+                ],
+            }
+        ],
+        "check_results": None,
+    }
+    text = json.dumps(state, indent=2) + "\n"
+    (here / "terraform.tfstate").write_text(text)
+    code, out, err = run_fix(capsys, "terraform.tfstate", "--write")
+    assert (here / "terraform.tfstate").read_text() == text
+    assert out == "" and code == 1, err
+    [line] = [m for m in _messages(err, "needs a manual change") if "aws_bedrockagent_agent.support" in m]
+    assert "a state file is what Terraform recorded" in line
