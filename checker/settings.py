@@ -167,13 +167,18 @@ def resolve(
     eol_window = pick(flags.eol_window, _env_int(env, ENV_EOL_WINDOW), "eol_window", DEFAULT_EOL_WINDOW)
     max_feed_age = pick(flags.max_feed_age, _env_int(env, ENV_MAX_FEED_AGE), "max_feed_age", DEFAULT_MAX_FEED_AGE)
     fail_on = pick(flags.fail_on, _env_severity(env, ENV_FAIL_ON), "fail_on", DEFAULT_FAIL_ON.value)
-    max_file = pick(flags.max_file_size, None, "max_file_size", DEFAULT_MAX_FILE)
-    max_plan = pick(flags.max_plan_size, None, "max_plan_size", DEFAULT_MAX_PLAN)
-    if flags.max_file_size is None and repo is not None and int(max_file) > DEFAULT_MAX_FILE:
-        # A bound the repository may lower but not raise: a larger limit is
-        # how a hostile tree would make one file cost gigabytes.
-        changes.append(f"max_file_size: {max_file!r} not applied (only the pipeline may raise the limit)")
-        max_file = DEFAULT_MAX_FILE
+
+    def bound(flag: int | None, key: str, default: int) -> int:
+        """A bound the repository may lower but not raise: a larger limit is
+        how a hostile tree would make one file cost gigabytes."""
+        value = int(pick(flag, None, key, default))
+        if flag is None and repo is not None and value > default:
+            changes.append(f"{key}: {value!r} not applied (only the pipeline may raise the limit)")
+            return default
+        return value
+
+    max_file = bound(flags.max_file_size, "max_file_size", DEFAULT_MAX_FILE)
+    max_plan = bound(flags.max_plan_size, "max_plan_size", DEFAULT_MAX_PLAN)
     baseline = pick(flags.baseline, None, "baseline", None)
     as_of = flags.as_of or _env_date(env, ENV_AS_OF) or today or date.today()
     skip_from_config = tuple(values.get("skip_paths", ()))

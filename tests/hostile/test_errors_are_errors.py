@@ -132,6 +132,13 @@ def test_the_repository_cannot_raise_the_file_size_limit(repo: Path) -> None:
     assert "aws_bedrockagent_agent.good" in proc.stdout
 
 
+def test_the_repository_cannot_raise_the_plan_size_limit(repo: Path) -> None:
+    (repo / ".bedrock-lifecycle.yaml").write_text(f"max_plan_size: {10**12}\n")
+    proc = _run(repo)
+    assert f"max_plan_size: {10**12} not applied (only the pipeline may raise the limit)" in proc.stdout
+    assert "aws_bedrockagent_agent.good" in proc.stdout
+
+
 def test_a_huge_jobs_count_is_capped(repo: Path) -> None:
     for n in range(10):  # enough units for a process pool
         (repo / f"m{n}").mkdir()
