@@ -31,13 +31,16 @@ from checker.model import (
     AssessedReference,
     ErrorKind,
     Finding,
+    LifecycleStatus,
     Reference,
     ScanError,
     ScanResult,
     Severity,
     SourceResult,
+    State,
 )
 from checker.rules import ALL_RULES, RuleContext, evaluate, findings_for
+from checker.rules.base import Rule
 from checker.settings import DEFAULT_EOL_WINDOW
 from checker.sources.base import ScanOptions, Unit
 from checker.sources.prefilter import NOTHING, Probe, wants_probe
@@ -226,31 +229,65 @@ def _suppression_hint(files: list[str], probes: Mapping[str, Probe] | None) -> C
     return may_suppress
 
 
-def assess(references: Iterable[Reference], settings: ScanSettings) -> tuple[list[AssessedReference], list[Finding]]:
+def assess(
+    references: Iterable[Reference], settings: ScanSettings, errors: list[ScanError] | None = None
+) -> tuple[list[AssessedReference], list[Finding]]:
     """Judge references against the feed.  Every reference is kept for the
-    inventory (csv, json), not only those with findings."""
+    inventory (csv, json), not only those with findings.
+
+    A reference whose judgement fails (a bug, or a feed entry no test
+    foresaw) must not cost the report of all the others: with `errors`, the
+    failure becomes an internal error naming the reference's file and line,
+    the reference is listed as unresolved, and the rest are judged."""
     ctx = RuleContext(as_of=settings.as_of, feed=settings.feed, eol_window_days=settings.eol_window_days)
     rules = [r for r in ALL_RULES if settings.enabled_rules is None or r.id in settings.enabled_rules]
     assessed: list[AssessedReference] = []
     findings: list[Finding] = []
     for ref in references:
-        ev = evaluate(ref, ctx)
-        if ev is None:
-            from checker.rules import reference_state
-
-            assessed.append(AssessedReference(ref, reference_state(ref, ctx)))
-        else:
-            assessed.append(
-                AssessedReference(
-                    ref,
-                    ev.status,
-                    ev.model.name if ev.model else None,
-                    ev.replacements,
-                    ev.replacement_suggested,
+        if errors is None:
+            _assess_one(ref, ctx, rules, settings, assessed, findings)
+            continue
+        try:
+            _assess_one(ref, ctx, rules, settings, assessed, findings)
+        except Exception as exc:
+            errors.append(
+                ScanError(
+                    ref.location.file,
+                    f"internal error while judging {ref.resource}.{ref.attribute}: {type(exc).__name__}: {exc}",
+                    ref.location.line,
+                    kind=ErrorKind.INTERNAL,
                 )
             )
-        findings.extend(findings_for(ref, ctx, rules, settings.severities))
+            assessed.append(AssessedReference(ref, LifecycleStatus(state=State.UNRESOLVED, as_of=settings.as_of)))
     return assessed, findings
+
+
+def _assess_one(
+    ref: Reference,
+    ctx: RuleContext,
+    rules: list[Rule],
+    settings: ScanSettings,
+    assessed: list[AssessedReference],
+    findings: list[Finding],
+) -> None:
+    """Judge one reference; appends to the lists only once all of it is
+    computed, so a failure leaves no half-judged reference behind."""
+    ev = evaluate(ref, ctx)
+    if ev is None:
+        from checker.rules import reference_state
+
+        row = AssessedReference(ref, reference_state(ref, ctx))
+    else:
+        row = AssessedReference(
+            ref,
+            ev.status,
+            ev.model.name if ev.model else None,
+            ev.replacements,
+            ev.replacement_suggested,
+        )
+    found = findings_for(ref, ctx, rules, settings.severities)
+    assessed.append(row)
+    findings.extend(found)
 
 
 def _dedupe(refs: Iterable[Reference]) -> list[Reference]:
@@ -412,7 +449,7 @@ def _scan(
         errors.extend(res.errors)
     refs = _dedupe(refs)
     refs.sort(key=lambda r: (r.location.file, r.location.line, r.location.column, r.resource, r.attribute))
-    assessed, findings = assess(refs, settings)
+    assessed, findings = assess(refs, settings, errors)
     marks: dict[str, tuple[tuple[int, str], ...]] = {}
     metadata: dict[str, dict[str, list[tuple[str, Any, int]]]] = {}
     for res in results:

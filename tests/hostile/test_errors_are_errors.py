@@ -147,3 +147,29 @@ def test_a_huge_jobs_count_is_capped(repo: Path) -> None:
     proc = _run(repo, "--jobs", "9" * 20)
     assert (proc.returncode, proc.stderr) == (1, "")
     assert time.monotonic() - start < 60 and "aws_bedrockagent_agent.m9" in proc.stdout
+
+
+def test_a_reference_whose_judgement_fails_costs_only_itself(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bug met while judging one reference (injected here) is an internal
+    error naming its file and line; every other reference keeps its finding
+    and the report is written, exit 2."""
+    import checker.pipeline as pipeline
+    from checker.cli import main
+
+    (repo / "bad.tf").write_text(GOOD.replace('"good"', '"bad"').replace("claude-v2", "claude-instant-v1"))
+    real = pipeline.findings_for
+
+    def flaky(ref, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if ref.raw == "anthropic.claude-instant-v1":
+            raise KeyError("no such field")
+        return real(ref, *args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "findings_for", flaky)
+    monkeypatch.chdir(repo)
+    code = main(["scan", ".", "--as-of", "2026-11-24", "--jobs", "1", "-f", "text"])
+    out = capsys.readouterr().out
+    assert code == 2
+    assert "bad.tf:2: internal error while judging aws_bedrockagent_agent.bad.foundation_model: KeyError" in out
+    assert "CKV_BEDROCK_1 aws_bedrockagent_agent.good" in out
