@@ -46,7 +46,7 @@ def scan_errors(root: Path, **opts: object) -> tuple[list[str], set[str]]:
 
 UNKNOWN = "; such values are treated as unknown, and the references that need them are reported as unresolved"
 CASES = [
-    ("broken.tf", "broken.tf:2: cannot parse HCL: unexpected end of file (an unclosed string, bracket or block?)"),
+    ("broken.tf", "broken.tf:2: cannot parse HCL: unterminated string: a quoted string must close with '\"' on the line it starts; use a heredoc for text over several lines (at column 22)"),
     ("invalid-yaml.template", "invalid-yaml.template:5: cannot parse template: invalid YAML: did not find expected key"),
     ("yaml-bomb.template", "yaml-bomb.template:7: cannot parse template: document expands to more than 500,000 values (YAML alias expansion); refused"),
     ("unknown-tag.template", "unknown-tag.template:5: cannot parse template: unknown YAML tag '!Evil'"),

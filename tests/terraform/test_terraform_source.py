@@ -568,8 +568,9 @@ def test_blocks_are_parsed_when_read_and_locals_are_found_wherever_they_hide(tmp
 
 
 def test_our_environment_has_python_hcl2_8_and_not_checkovs_fork() -> None:
-    """The dependency trap, our side: python-hcl2 8.x here, bc-python-hcl2 never
-    (checkov's side is tested in tests/checkov)."""
+    """python-hcl2 8.x is the reference our parser is tested against
+    (tests/terraform/test_hclparse.py), so the dev environment must hold 8.x,
+    not checkov's fork.  checker/ itself never imports either."""
     import importlib.metadata as md
 
     import hcl2

@@ -1,7 +1,8 @@
 """Blank out top-level blocks that cannot matter, before the slow parse.
 
-python-hcl2 parses about 0.1 MB/s, and a module that holds one Bedrock
-resource usually holds many S3 buckets, VPCs and security groups.  A
+A module that holds one Bedrock resource usually holds many S3 buckets, VPCs
+and security groups, and even our own parser (hclparse, a few MB/s) is far
+slower than this text scan.  A
 `resource` or `data` block whose type is not in the catalog can produce no
 reference, and what it exports is unknown before apply anyway, so it is
 replaced by a comment holding its newlines (so every later line stays where it
@@ -152,7 +153,7 @@ def index_blocks(text: str) -> list[Span] | None:
     """Every top-level block of a file, or None when the file is anything but
     blocks separated by blank space and comments (unbalanced, a header this
     scanner does not read, a stray token): the caller then parses the file
-    whole, so python-hcl2 reports whatever is wrong."""
+    whole, so the parser reports whatever is wrong."""
     spans = _block_spans(text)
     if spans is None:
         return None
