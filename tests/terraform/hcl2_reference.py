@@ -387,17 +387,20 @@ def _norm(e: Expr) -> Expr:
     return e
 
 
-def _text(t: str) -> str:
-    # python-hcl2's operator rules and heredoc tokens take in the newline and
-    # blanks after them; the expression's text stops before.
-    return t.rstrip()
+_TRAILER = re.compile(r"(?:\s|#[^\n]*|//[^\n]*|/\*.*?\*/)*", re.S)
+
+
+def _same_text(ours: str, ref: str) -> bool:
+    """python-hcl2's operator rules and heredoc tokens take in the newlines
+    and comments after them; the expression's own text stops before."""
+    return ref.startswith(ours) and _TRAILER.fullmatch(ref, len(ours)) is not None
 
 
 def expr_differences(ours: Expr, ref: Expr, where: str, tally: Tally, positions: bool = True) -> Iterator[str]:
     tally.nodes += 1
     if isinstance(ref, Opaque):
         tally.opaque += 1
-        if _text(ours.text) != _text(ref.text):
+        if not _same_text(ours.text, ref.text):
             yield f"{where}: text {ours.text!r} != {ref.text!r}"
         return
     ours, ref = _norm(ours), _norm(ref)
@@ -406,7 +409,7 @@ def expr_differences(ours: Expr, ref: Expr, where: str, tally: Tally, positions:
         return
     if positions and (ours.line, ours.column) != (ref.line, ref.column):
         yield f"{where}: position {ours.line}:{ours.column} != {ref.line}:{ref.column} ({ours.text!r})"
-    if positions and _text(ours.text) != _text(ref.text):
+    if positions and not _same_text(ours.text, ref.text):
         yield f"{where}: text {ours.text!r} != {ref.text!r}"
     heredoc = ours.text.startswith("<<")
     if isinstance(ours, Lit):
@@ -440,6 +443,11 @@ def expr_differences(ours: Expr, ref: Expr, where: str, tally: Tally, positions:
             for i, (x, y) in enumerate(zip(a, b, strict=False)):
                 if isinstance(x, tuple):
                     for j, (xx, yy) in enumerate(zip(x, y, strict=False)):
+                        if j == 0 and isinstance(xx, Name) and isinstance(yy, Lit) and yy.value == xx.name:
+                            # `{(k) = v}`: the spec makes a parenthesised key the variable k;
+                            # the old builder dropped the parentheses and took the string "k".
+                            tally.nodes += 1
+                            continue
                         yield from expr_differences(xx, yy, f"{where}.{f}[{i}][{j}]", tally, positions)
                 else:
                     yield from expr_differences(x, y, f"{where}.{f}[{i}]", tally, positions)

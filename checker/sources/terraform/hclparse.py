@@ -59,7 +59,7 @@ Token = tuple[str, int, int, Any]
 
 # Each alternative follows the blanks before it, so one match is one token.
 # Groups, in order: newline or line comment, identifier, number, plain string,
-# open quote, inline comment, heredoc, operator, unterminated inline comment.
+# open quote, inline comment, unterminated inline comment, heredoc, operator.
 _CODE = re.compile(
     r"[ \t\r]*(?:"
     r"(\n|#[^\n]*(?:\n|\Z)|//[^\n]*(?:\n|\Z))"
@@ -68,12 +68,12 @@ _CODE = re.compile(
     r'|("[^"\\$%\r\n]*")'
     r'|(")'
     r"|(/\*(?:[^*]|\*(?!/))*\*/)"
+    r"|(/\*)"
     r"|<<(-?)([^\W\d][\w-]*)\r?\n"
     r"|(\.\.\.|::|==|!=|<=|>=|=>|&&|\|\||~\}|[-+*/%<>=!?:,.()\[\]{}])"
-    r"|(/\*)"
     r")"
 )
-_G_NL, _G_ID, _G_NUM, _G_STR, _G_QUOTE, _G_COMMENT, _G_HD_TRIM, _G_HD, _G_OP, _G_OPEN_COMMENT = range(1, 11)
+_G_NL, _G_ID, _G_NUM, _G_STR, _G_QUOTE, _G_COMMENT, _G_OPEN_COMMENT, _G_HD_TRIM, _G_HD, _G_OP = range(1, 11)
 _BLANKS = re.compile(r"[ \t\r]*")
 _QUOTED_TEXT = re.compile(r'[^"\\$%\r\n]+')
 _HEREDOC_TEXT = re.compile(r"[^$%\n]+")
@@ -320,7 +320,7 @@ def _lex(src: str, lines: _Lines, stack: list[list[Any]]) -> list[Token]:
             stack.append([_H, 0, marker, s])
             mode = _H
             line_start = True
-        else:  # an inline comment that never ends
+        elif g == _G_OPEN_COMMENT:
             raise _error(lines, m.start(g), "unterminated comment: '/*' without a closing '*/'")
         pos = m.end()
     append(("eof", n, n, None))
@@ -374,6 +374,7 @@ class _Parser:
     def body(self, end: str) -> Body:
         toks = self.toks
         out: list[Attribute | Block] = []
+        seen: dict[str, int] = {}
         while True:
             t = toks[self.i]
             kind = t[0]
@@ -389,7 +390,16 @@ class _Parser:
             nxt = toks[self.i]
             if nxt[0] == "=":
                 self.i += 1
-                out.append(self.attribute(t))
+                attr = self.attribute(t)
+                if attr.name in seen:
+                    raise _error(
+                        self.lines,
+                        t[1],
+                        f"the argument {attr.name!r} was already set at line {seen[attr.name]}; "
+                        "each argument may be set only once",
+                    )
+                seen[attr.name] = attr.line
+                out.append(attr)
                 self.end_of_item(end, "the attribute's value")
             else:
                 out.append(self.block(t))
@@ -505,10 +515,11 @@ class _Parser:
             self.depth += 1
             if self.depth > _MAX_DEPTH:
                 raise RecursionError("HCL nested too deeply")
+            first = self.i
             operand = self.unary()
             self.depth -= 1
             text = self.src[t[1] : self._end()]
-            if t[0] == "-" and isinstance(operand, Lit) and self.toks[self.i - 1][0] == "num":
+            if t[0] == "-" and self.i == first + 1 and self.toks[first][0] == "num" and isinstance(operand, Lit):
                 # `-1` is one number, as python-hcl2 and the evaluator read it.
                 value = operand.value
                 assert isinstance(value, (int, float))
@@ -623,6 +634,8 @@ class _Parser:
         if kind == "hd":
             self.i += 1
             return self.template(t[1], "hend", t[3][1])
+        if kind == "<" and self.toks[self.i + 1][0] == "<":
+            raise _error(self.lines, t[1], "a heredoc opens with <<MARKER or <<-MARKER and a line break right after it")
         raise self.fail(t, "an expression")
 
     def call(self, name_tok: Token) -> Expr:
@@ -699,6 +712,8 @@ class _Parser:
             t = toks[self.i]
             if t[0] == "}":
                 break
+            if t[0] == "eof":
+                raise self.fail(t, "'}' closing the object")
             key = self.expr()
             if isinstance(key, Name) and t[0] != "(":
                 key = Lit(key.line, key.column, key.text, key.name)
@@ -808,18 +823,16 @@ class _Parser:
         return _template(line, col, text, parts)
 
     def directive(self, open_: Token) -> tuple[Any, ...]:
+        """(word, start, end, strip marker after, data...) of one `%{ }`."""
         t = self.peek()
         if t[0] != "id" or t[3] not in ("if", "else", "endif", "for", "endfor"):
             raise self.fail(t, "'if', 'else', 'endif', 'for' or 'endfor' after '%{'")
         self.i += 1
         word = t[3]
-        close = self.toks[self.i]
-        strip_after = close[0] == "tend" and bool(close[3])
+        data: tuple[Any, ...] = ()
         if word == "if":
-            cond = self.expr()
-            strip_after = self.toks[self.i][0] == "tend" and bool(self.toks[self.i][3])
-            return ("if", open_[1], open_[3], strip_after, cond)
-        if word == "for":
+            data = (self.expr(),)
+        elif word == "for":
             first = self.expect("id", "a variable name after 'for'")
             key_var: str | None = None
             value_var = first[3]
@@ -830,15 +843,17 @@ class _Parser:
             if t[0] != "id" or t[3] != "in":
                 raise self.fail(t, "'in' after the template for's variables")
             self.i += 1
-            coll = self.expr()
-            strip_after = self.toks[self.i][0] == "tend" and bool(self.toks[self.i][3])
-            return ("for", open_[1], open_[3], strip_after, key_var, value_var, coll)
-        return (word, open_[1], open_[3], strip_after)
+            data = (key_var, value_var, self.expr())
+        close = self.peek()
+        if close[0] != "tend":
+            raise self.fail(close, f"'}}' closing '%{{ {word}'")
+        return (word, open_[1], close[2], *data)
 
     def nest(self, flat: list[Any], i: int, stops: tuple[str, ...]) -> tuple[list[str | Expr], int]:
         """Template parts from flat[i] up to a directive in `stops`."""
         parts: list[str | Expr] = []
         n = len(flat)
+        src = self.src
         while i < n:
             p = flat[i]
             if isinstance(p, list):
@@ -851,41 +866,31 @@ class _Parser:
                 if word == "if":
                     then, j = self.nest(flat, i + 1, ("else", "endif"))
                     other = None
+                    then_end = flat[j][1] if j < n else len(src)
                     if j < n and flat[j][0] == "else":
-                        else_at = flat[j][1]
+                        else_d = flat[j]
                         other_parts, j = self.nest(flat, j + 1, ("endif",))
-                        other = self.body_expr(other_parts, else_at, flat, j)
+                        other = self.body_expr(other_parts, else_d[2], flat[j][1] if j < n else len(src))
                     if j >= n or flat[j][0] != "endif":
                         raise _error(self.lines, p[1], "'%{ if }' without a matching '%{ endif }'")
-                    end = self.directive_end(flat[j])
-                    then_e = self.body_expr(then, p[1], flat, j)
-                    parts.append(TemplateIf(*self.lines.at(p[1]), self.src[p[1] : end], p[4], then_e, other))
+                    then_e = self.body_expr(then, p[2], then_end)
+                    parts.append(TemplateIf(*self.lines.at(p[1]), src[p[1] : flat[j][2]], p[3], then_e, other))
                     i = j + 1
                 else:  # for
                     body, j = self.nest(flat, i + 1, ("endfor",))
                     if j >= n or flat[j][0] != "endfor":
                         raise _error(self.lines, p[1], "'%{ for }' without a matching '%{ endfor }'")
-                    end = self.directive_end(flat[j])
-                    body_e = self.body_expr(body, p[1], flat, j)
-                    parts.append(TemplateFor(*self.lines.at(p[1]), self.src[p[1] : end], p[4], p[5], p[6], body_e))
+                    body_e = self.body_expr(body, p[2], flat[j][1])
+                    parts.append(TemplateFor(*self.lines.at(p[1]), src[p[1] : flat[j][2]], p[3], p[4], p[5], body_e))
                     i = j + 1
             else:
                 parts.append(p)
                 i += 1
         return parts, i
 
-    def directive_end(self, d: tuple[Any, ...]) -> int:
-        close = self.src.find("}", d[1])
-        return close + 1
-
-    def body_expr(self, parts: list[str | Expr], start: int, flat: list[Any], j: int) -> Expr:
-        line, col = self.lines.at(start)
-        merged = _merge(parts)
-        if not merged:
-            return Lit(line, col, "", "")
-        if len(merged) == 1 and isinstance(merged[0], str):
-            return Lit(line, col, "", merged[0])
-        return Template(line, col, "", tuple(merged))
+    def body_expr(self, parts: list[str | Expr], start: int, end: int) -> Expr:
+        """A directive's body: its text is the source between the directives."""
+        return _template(*self.lines.at(start), self.src[start:end], parts)
 
 
 def _flush(flat: list[Any]) -> None:
@@ -938,6 +943,8 @@ def _template(line: int, col: int, text: str, parts: list[str | Expr]) -> Expr:
 
 def parse_body(src: str, line_offset: int = 0) -> Body:
     """The body of a whole file; HclSyntaxError on anything Terraform rejects."""
+    if src.startswith("\ufeff"):  # a byte order mark, which Terraform skips
+        src = src[1:]
     lines = _Lines(src, line_offset)
     toks = _lex(src, lines, [])
     p = _Parser(src, toks, lines)
