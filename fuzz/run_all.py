@@ -12,11 +12,15 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-HARNESSES = ("modelid", "hcl", "blocks", "yaml", "plan", "manifest")
+HARNESSES = ("modelid", "hcl", "hclparse", "blocks", "yaml", "plan", "manifest")
 SEEDS = {
     "hcl": [
         'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = var.m\n}\n',
         'locals {\n  m = { a = "anthropic.claude-v2" }\n  x = lookup(local.m, "a", "z")\n}\n',
+    ],
+    "hclparse": [
+        'x = "a ${~ var.b ~} %{ if c }d%{ else }e%{ endif }" # c\ny = <<-EOT\n  ${f(1, [2]...)}\n  EOT\n',
+        'z = {for k, v in var.m : k => v.id... if v != null}\nb "l" { w = a[*].b.0 }\n',
     ],
     "blocks": [
         'variable "m" {\n  default = "a-${var.x}-{y}"\n}\n/* } */\nlocals { /* c */ a = 1 }\n',

@@ -19,7 +19,8 @@ from checker.sources import ScanOptions
 from checker.sources.cdk import construct_paths
 from checker.sources.cloudformation.yaml_loader import TemplateError, load_template_text
 from checker.sources.terraform.evaluate import Evaluator, Scope
-from checker.sources.terraform.hclast import Attribute, Block, HclSyntaxError, parse_hcl
+from checker.sources.terraform.hclast import Attribute, Block, Expr, HclSyntaxError, SplatItem, parse_hcl
+from checker.sources.terraform.hclparse import parse_body, parse_template
 from checker.sources.terraform_plan import Reader, positions
 from checker.sources.terraform_plan.recognise import classify, sniff_bytes
 from checker.sources.values import Unknown
@@ -104,9 +105,44 @@ def blocks(text: str) -> None:
         attribute_names(span.body)
 
 
+def hclparse(text: str) -> None:
+    """Our HCL parser alone: only HclSyntaxError (or RecursionError for
+    nesting past its limit) may escape, every node's text is the source at
+    its own line and column, and the same text read as a bare template (as
+    Terraform's JSON syntax reads strings) is refused the same way."""
+    with contextlib.suppress(HclSyntaxError, RecursionError):
+        parse_template(text, 1)
+    try:
+        body = parse_body(text)
+    except (HclSyntaxError, RecursionError):
+        return
+    src = text[1:] if text.startswith("\ufeff") else text
+    starts = [0, *(i + 1 for i, c in enumerate(src) if c == "\n")]
+    stack: list[Any] = list(body)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, Block):
+            stack.extend(item.body)
+            continue
+        if isinstance(item, Attribute):
+            stack.append(item.expr)
+            continue
+        if isinstance(item, tuple):
+            stack.extend(item)
+            continue
+        if not isinstance(item, Expr):
+            continue
+        stack.extend(getattr(item, f) for f in item.__dataclass_fields__ if f not in ("line", "column", "text"))
+        if isinstance(item, SplatItem) or not item.text:
+            continue
+        at = starts[item.line - 1] + item.column - 1
+        assert src.startswith(item.text, at), (item, src[at : at + 40])
+
+
 TARGETS = {
     "modelid": modelid,
     "hcl": hcl,
+    "hclparse": hclparse,
     "blocks": blocks,
     "yaml": yaml_template,
     "plan": plan,

@@ -105,6 +105,27 @@ def test_hcl_source_never_crashes(text: str) -> None:
 
 
 @SETTINGS
+@given(
+    st.one_of(
+        st.text(max_size=200),
+        st.lists(
+            st.sampled_from(
+                [*HCL_TOKENS, "\n", '"', "${", "%{", "}", "~}", "<<EOF\n", "EOF\n", "/*", "*/", "[*]", ".*", "\\"]
+            ),
+            max_size=60,
+        ).map("".join),
+    )
+)
+def test_hcl_parser_refuses_only_with_syntax_errors_and_positions_hold(text: str) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
+    from targets import hclparse
+
+    hclparse(text)
+
+
+@SETTINGS
 @given(st.binary(max_size=300))
 def test_hcl_source_survives_bytes(data: bytes) -> None:
     _scan_file("main.tf", b'resource "aws_bedrockagent_agent" "a" {\n' + data, "terraform")

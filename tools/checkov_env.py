@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Build (once) an isolated checkov environment with our checks installed
-the supported way, and print its checkov executable.
+"""Build (once) a checkov environment with our package installed into it as a
+user would, and print its checkov executable.
 
-checkov depends on bc-python-hcl2, which installs the same `hcl2` package as
-python-hcl2; the two must never share an environment.  So checkov gets its
-own virtualenv, and `checker` goes into it with `--no-deps`: checker's checkov
-adapter needs only what checkov already ships (PyYAML, jsonschema).
+Our package has its own HCL parser and no `hcl2` of either kind, so it goes
+into checkov's environment with its dependencies (a plain `pip install`);
+checkov's bc-python-hcl2 stays as it is.  The tests use this environment for
+the checkov policies; tests/checkov/test_one_environment.py builds fresh ones
+in both install orders.
 
     python tools/checkov_env.py            # prints .cache/checkov-3.3.30/bin/checkov
 """
@@ -69,8 +70,11 @@ def ensure_checkov() -> Path:
             with tempfile.TemporaryDirectory() as wheels:
                 _run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", wheels, str(ROOT)])
                 (wheel,) = Path(wheels).glob("*.whl")
-                # --no-deps: checkov's own hcl2 (bc-python-hcl2) must stay as it is.
-                _run([str(python), "-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", str(wheel)])
+                # With dependencies, as `pip install bedrock-lifecycle-checker` would;
+                # uninstalled first so a changed tree is really reinstalled, without
+                # --force-reinstall putting every dependency back too.
+                _run([str(python), "-m", "pip", "uninstall", "--quiet", "--yes", "bedrock-lifecycle-checker"])
+                _run([str(python), "-m", "pip", "install", "--quiet", str(wheel)])
             stamp.write_text(wanted)
     return home / "bin" / "checkov"
 

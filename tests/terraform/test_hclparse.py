@@ -445,7 +445,7 @@ def test_every_node_has_a_real_position_and_its_own_text(src: str) -> None:
         return
     lines = src.split("\n")
     for e in body_exprs(body):
-        if isinstance(e, SplatItem) or e.text == "" or e.text.startswith("."):
+        if isinstance(e, SplatItem) or e.text == "":
             continue
         assert e.line >= 1 and e.column >= 1
         at = "\n".join(lines[e.line - 1 :])[e.column - 1 :]

@@ -566,32 +566,35 @@ class _Parser:
 
     def splat(self, obj: Expr, start: int, op: Token, full: bool) -> Expr:
         """The traversal after `[*]` (attributes and indexes) or `.*`
-        (attributes only), written over a `SplatItem`."""
+        (attributes only), written over a `SplatItem`; its nodes' text and
+        position start at the traversal's first `.` or `[`."""
         src = self.src
-        op_end = self._end()
         item: Expr = SplatItem(*self.lines.at(op[1]), "")
         each = item
         toks = self.toks
+        chain = -1
         while True:
             t = self.peek()
             if t[0] == ".":
                 nxt = toks[self.i + 1]
-                if nxt[0] == "id":
+                if nxt[0] == "id" or (full and nxt[0] == "num" and nxt[3].isdigit()):
+                    chain = t[1] if chain < 0 else chain
                     self.i += 2
-                    each = GetAttr(*self.lines.at(op[1]), src[op_end : nxt[2]], each, nxt[3])
-                    continue
-                if full and nxt[0] == "num" and nxt[3].isdigit():
-                    self.i += 2
-                    digit = Lit(*self.lines.at(nxt[1]), nxt[3], int(nxt[3]))
-                    each = Index(*self.lines.at(op[1]), src[op_end : nxt[2]], each, digit)
+                    at = self.lines.at(chain)
+                    if nxt[0] == "id":
+                        each = GetAttr(*at, src[chain : nxt[2]], each, nxt[3])
+                    else:
+                        digit = Lit(*self.lines.at(nxt[1]), nxt[3], int(nxt[3]))
+                        each = Index(*at, src[chain : nxt[2]], each, digit)
                     continue
             elif t[0] == "[" and full and toks[self.i + 1][0] != "*":
+                chain = t[1] if chain < 0 else chain
                 self.i += 1
                 saved, self.skip_nl = self.skip_nl, True
                 key = self.expr()
                 close = self.expect("]", "']' closing the index")
                 self.skip_nl = saved
-                each = Index(*self.lines.at(op[1]), src[op_end : close[2]], each, key)
+                each = Index(*self.lines.at(chain), src[chain : close[2]], each, key)
                 continue
             break
         return Splat(*self.lines.at(start), src[start : self._end()], obj, each, full)
