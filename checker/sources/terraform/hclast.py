@@ -261,7 +261,7 @@ def _find_line(text: str, key: str, start: int) -> tuple[int, int]:
 
 def _json_expr(value: Any, line: int, parse_template: Callable[[str, int], Expr]) -> Expr:
     if isinstance(value, str):
-        if "${" in value:
+        if "${" in value or "%{" in value:  # Terraform reads every JSON string as a template
             return parse_template(value, line)
         return Lit(line, 0, json.dumps(value), value)
     if isinstance(value, bool) or value is None or isinstance(value, (int, float)):
