@@ -82,7 +82,9 @@ _HEX = re.compile(r"[0-9a-fA-F]+")
 # Unicode's white space (Go's unicode.IsSpace), which strip markers remove.
 _SPACE = "\t\n\v\f\r \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200B))) + "\u2028\u2029\u202f\u205f\u3000"
 
-# Template contexts on the lexer's stack: [kind, brace depth, marker, trim].
+# Contexts on the lexer's stack: [kind, brace depth, start, _] for a quoted
+# string, an interpolation or a bare template; [kind, 0, marker, start] for a
+# heredoc.  The depth counts `{` inside `${ }` so the right `}` closes it.
 _Q, _H, _I, _B = 0, 1, 2, 3
 
 
@@ -119,11 +121,6 @@ def _describe(tok: Token, src: str) -> str:
     return repr(text)
 
 
-def lex(src: str, lines: _Lines) -> list[Token]:
-    """The token list of a whole file (or of a template, see `lex_template`)."""
-    return _lex(src, lines, [])
-
-
 def _error(lines: _Lines, pos: int, message: str) -> HclSyntaxError:
     line, col = lines.at(pos)
     return HclSyntaxError(f"{message} (at column {col})", line, col)
@@ -153,6 +150,8 @@ def _escape(src: str, i: int, lines: _Lines) -> tuple[str, int]:
 
 
 def _lex(src: str, lines: _Lines, stack: list[list[Any]]) -> list[Token]:
+    """The tokens of `src`, which is code (an empty `stack`) or a bare
+    template (a stack holding one `_B` context)."""
     toks: list[Token] = []
     append = toks.append
     code = _CODE.match
@@ -213,7 +212,7 @@ def _lex(src: str, lines: _Lines, stack: list[list[Any]]) -> list[Token]:
             if line_start and mode == _H:
                 eol = src.find("\n", pos)
                 if eol >= 0 and src[pos:eol].strip() == top[2]:
-                    append(("hend", pos, eol, None))
+                    append(("hend", pos, pos + len(src[pos:eol].rstrip()), None))
                     pos = eol  # the newline after the marker ends the attribute
                     stack.pop()
                     mode = stack[-1][0] if stack else -1
@@ -365,9 +364,6 @@ class _Parser:
             raise self.fail(t, expected)
         self.i += 1
         return t
-
-    def node_pos(self, start: int) -> tuple[int, int]:
-        return self.lines.at(start)
 
     # --- structure ----------------------------------------------------------
 
@@ -803,7 +799,7 @@ class _Parser:
                     flat.append(self.expr())
                 else:
                     flat.append(self.directive(t))
-                close = toks[self.i]
+                close = self.peek()
                 if close[0] != "tend":
                     raise self.fail(close, "'}' closing the template sequence")
                 self.i += 1
@@ -954,7 +950,7 @@ def parse_body(src: str, line_offset: int = 0) -> Body:
     return p.body("eof")
 
 
-def parse_template(src: str, line: int, column: int = 1) -> Expr:
+def parse_template(src: str, line: int) -> Expr:
     """A bare template (Terraform's JSON syntax reads every string as one):
     no quotes and no escapes, only `${ }`, `%{ }` and their `$${` / `%%{`."""
     lines = _Lines(src, line - 1)
