@@ -31,9 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from checker.sources.terraform.hclast import Attribute, Expr, HclSyntaxError, Lit  # noqa: E402
-from checker.sources.terraform.hclparse import parse_body  # noqa: E402
-from tests.terraform.hcl2_reference import Tally, differences, reference_body  # noqa: E402
+from checker.sources.terraform.hclast import Attribute, Expr, Lit  # noqa: E402
+from tests.terraform.hcl2_reference import Tally, compare  # noqa: E402
 
 TF_ENV = dict(os.environ, CHECKPOINT_DISABLE="1", TF_IN_AUTOMATION="1", TF_CLI_CONFIG_FILE=os.devnull)
 
@@ -100,25 +99,17 @@ def main() -> int:
         with open(path, encoding="utf-8", errors="replace") as fh:
             src = fh.read()
         counts["files"] += 1
-        try:
-            ours: Any = parse_body(src)
-        except HclSyntaxError as exc:
-            ours = exc
-        try:
-            ref: Any = reference_body(src)
-        except Exception as exc:
-            ref = exc
-        if isinstance(ours, Exception) or isinstance(ref, Exception):
-            if isinstance(ours, Exception) and isinstance(ref, Exception):
-                counts["both refuse"] += 1
-                continue
+        outcome, ours, ref, diffs = compare(src, tally)
+        if outcome == "both refuse":
+            counts["both refuse"] += 1
+            continue
+        if outcome in ("we refuse", "python-hcl2 refuses"):
             tf = _fmt_accepts(src)
-            who = "?" if tf is None else "ours" if tf == (not isinstance(ours, Exception)) else "python-hcl2"
+            who = "?" if tf is None else "ours" if tf == (outcome == "python-hcl2 refuses") else "python-hcl2"
             counts["one refuses"] += 1
             verdicts[f"acceptance: terraform sides with {who}"] += 1
             print(f"ONE REFUSES {path}: ours={ours!s:.120} ref={ref!s:.120} -> terraform sides with {who}")
             continue
-        diffs = list(differences(ours, ref, tally))
         if not diffs:
             counts["identical"] += 1
             continue

@@ -295,45 +295,6 @@ def _split_interpolations(content: str, line: int, parse: Any) -> list[str | Exp
         i = k
 
 
-def _template(line: int, col: int, text: str, parts: list[str | Expr]) -> Expr:
-    merged: list[str | Expr] = []
-    for p in parts:
-        if isinstance(p, str) and merged and isinstance(merged[-1], str):
-            merged[-1] = merged[-1] + p
-        else:
-            merged.append(p)
-    if not merged:
-        return Lit(line, col, text, "")
-    if len(merged) == 1 and isinstance(merged[0], str):
-        return Lit(line, col, text, merged[0])
-    return Template(line, col, text, tuple(merged))
-
-
-def _split_interpolations(content: str, line: int, parse: Any) -> list[str | Expr]:
-    """Split heredoc text on `${...}` (balanced braces), parsing each inside."""
-    parts: list[str | Expr] = []
-    i = 0
-    while True:
-        j = content.find("${", i)
-        if j < 0:
-            parts.append(content[i:])
-            return parts
-        if j > 0 and content[j - 1] == "$":
-            parts.append(content[i : j + 1])
-            i = j + 2
-            continue
-        depth, k = 1, j + 2
-        while k < len(content) and depth:
-            if content[k] == "{":
-                depth += 1
-            elif content[k] == "}":
-                depth -= 1
-            k += 1
-        parts.append(content[i:j])
-        parts.append(parse(content[j + 2 : k - 1], line + content.count("\n", 0, j)))
-        i = k
-
-
 def reference_body(text: str, line_offset: int = 0) -> Body:
     from hcl2.api import parses_to_tree
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -479,3 +440,25 @@ def differences(ours: Body, ref: Body, tally: Tally, where: str = "") -> Iterato
             if (a.type, a.labels, a.line, a.end_line) != (b.type, b.labels, b.line, b.end_line):
                 yield f"{w}: block {a.type} {a.labels} {a.line}-{a.end_line} != {b.type} {b.labels} {b.line}-{b.end_line}"
             yield from differences(a.body, b.body, tally, w + ".")
+
+
+def compare(src: str, tally: Tally) -> tuple[str, Any, Any, list[str]]:
+    """Both parsers on one text: (outcome, ours, python-hcl2's, differences),
+    the outcome one of "identical", "differ", "both refuse", "we refuse",
+    "python-hcl2 refuses"; a refusal is the exception in place of the tree."""
+    from checker.sources.terraform.hclparse import parse_body
+
+    try:
+        ours: Any = parse_body(src)
+    except HclSyntaxError as exc:
+        ours = exc
+    try:
+        ref: Any = reference_body(src)
+    except Exception as exc:  # lark's errors, or the old builder's HclSyntaxError
+        ref = exc
+    if isinstance(ours, Exception) or isinstance(ref, Exception):
+        if isinstance(ours, Exception) and isinstance(ref, Exception):
+            return "both refuse", ours, ref, []
+        return ("we refuse" if isinstance(ours, Exception) else "python-hcl2 refuses"), ours, ref, []
+    diffs = list(differences(ours, ref, tally))
+    return ("differ" if diffs else "identical"), ours, ref, diffs

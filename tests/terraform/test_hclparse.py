@@ -48,7 +48,7 @@ from checker.sources.terraform.hclast import (
     parse_hcl,
 )
 from checker.sources.terraform.hclparse import parse_body, parse_template
-from tests.terraform.hcl2_reference import Tally, differences, reference_body
+from tests.terraform.hcl2_reference import Tally, compare
 from tests.terraform.hclgen import configs, heredoc
 
 TERRAFORM = shutil.which("terraform")
@@ -416,22 +416,10 @@ def test_generated_configurations_agree_with_python_hcl2(src: str) -> None:
     """Every attribute and block: name, labels, position, value, and every
     expression node's type, position and text.  When only one side accepts
     the text, `terraform fmt` decides (when it is on PATH)."""
-    try:
-        ours: Any = parse_body(src)
-    except HclSyntaxError as exc:
-        ours = exc
-    try:
-        ref: Any = reference_body(src)
-    except Exception as exc:  # lark's errors, or the old builder's HclSyntaxError
-        ref = exc
-    if isinstance(ours, Exception) or isinstance(ref, Exception):
-        if isinstance(ours, Exception) == isinstance(ref, Exception):
-            return
-        if TERRAFORM is None:
-            return
-        assert _terraform_fmt_accepts(src) == (not isinstance(ours, Exception)), (src, ours, ref)
-        return
-    assert list(differences(ours, ref, Tally())) == []
+    outcome, ours, ref, diffs = compare(src, Tally())
+    if outcome in ("we refuse", "python-hcl2 refuses") and TERRAFORM is not None:
+        assert _terraform_fmt_accepts(src) == (outcome == "python-hcl2 refuses"), (src, ours, ref)
+    assert diffs == []
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))

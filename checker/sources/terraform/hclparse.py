@@ -149,6 +149,28 @@ def _escape(src: str, i: int, lines: _Lines) -> tuple[str, int]:
     )
 
 
+def _text_mark(src: str, pos: int, c: str) -> tuple[str | None, int]:
+    """At a `$` or `%` in template text: the text it stands for and where it
+    ends (`$${` is `${`, a lone `$` itself), or None where `${` / `%{` opens
+    a sequence."""
+    nxt = src[pos + 1 : pos + 2]
+    if nxt == "{":
+        return None, pos
+    if nxt == c and src[pos + 2 : pos + 3] == "{":
+        return c + "{", pos + 3
+    return c, pos + 1
+
+
+def _open_sequence(src: str, pos: int, toks: list[Token], stack: list[list[Any]]) -> int:
+    """The `${` / `%{` (with its strip marker) at `pos`; the code after it is
+    lexed in an interpolation context until its own `}`."""
+    strip = src[pos + 2 : pos + 3] == "~"
+    end = pos + 3 if strip else pos + 2
+    toks.append((src[pos] + "{", pos, end, strip))
+    stack.append([_I, 0, pos, False])
+    return end
+
+
 def _lex(src: str, lines: _Lines, stack: list[list[Any]]) -> list[Token]:
     """The tokens of `src`, which is code (an empty `stack`) or a bare
     template (a stack holding one `_B` context)."""
@@ -173,15 +195,10 @@ def _lex(src: str, lines: _Lines, stack: list[list[Any]]) -> list[Token]:
                     ch, pos = _escape(src, pos, lines)
                     chunks.append(ch)
                 elif c in ("$", "%"):
-                    nxt = src[pos + 1 : pos + 2]
-                    if nxt == "{":
+                    text, pos = _text_mark(src, pos, c)
+                    if text is None:
                         break
-                    if nxt == c and src[pos + 2 : pos + 3] == "{":
-                        chunks.append(c + "{")
-                        pos += 3
-                    else:
-                        chunks.append(c)
-                        pos += 1
+                    chunks.append(text)
                 elif c == '"':
                     break
                 else:
@@ -200,11 +217,7 @@ def _lex(src: str, lines: _Lines, stack: list[list[Any]]) -> list[Token]:
                 stack.pop()
                 mode = stack[-1][0] if stack else -1
                 continue
-            strip = src[pos + 2 : pos + 3] == "~"
-            end = pos + 3 if strip else pos + 2
-            append((src[pos] + "{", pos, end, strip))
-            stack.append([_I, 0, pos, False])
-            pos, mode = end, _I
+            pos, mode = _open_sequence(src, pos, toks, stack), _I
             continue
         if mode in (_H, _B):  # a heredoc (one text token per line) or a bare template
             top = stack[-1]
@@ -237,16 +250,11 @@ def _lex(src: str, lines: _Lines, stack: list[list[Any]]) -> list[Token]:
                         top[3],
                         f"unterminated heredoc: no line holding only {top[2]!r} closes it",
                     )
-                nxt = src[pos + 1 : pos + 2]
-                if nxt == "{":
+                text, pos = _text_mark(src, pos, c)
+                if text is None:
                     line_start = False
                     break
-                if nxt == c and src[pos + 2 : pos + 3] == "{":
-                    chunks.append(c + "{")
-                    pos += 3
-                else:
-                    chunks.append(c)
-                    pos += 1
+                chunks.append(text)
             if pos > start:
                 append(("lit", start, pos, "".join(chunks)))
             if pos >= n and mode == _B:
@@ -255,11 +263,7 @@ def _lex(src: str, lines: _Lines, stack: list[list[Any]]) -> list[Token]:
                 mode = -1
                 continue
             if not line_start:
-                strip = src[pos + 2 : pos + 3] == "~"
-                end = pos + 3 if strip else pos + 2
-                append((src[pos] + "{", pos, end, strip))
-                stack.append([_I, 0, pos, False])
-                pos, mode = end, _I
+                pos, mode = _open_sequence(src, pos, toks, stack), _I
             continue
         # code, at the top level or inside ${ } / %{ }
         m = code(src, pos)
@@ -731,8 +735,8 @@ class _Parser:
         self.skip_nl = saved
         return ObjectExpr(*self.lines.at(open_[1]), self.src[open_[1] : close[2]], tuple(items))
 
-    def for_expr(self, open_: Token, is_object: bool) -> Expr:
-        self.i += 1  # `for`
+    def for_intro(self) -> tuple[str | None, str, Expr]:
+        """`k, v in coll` (or `v in coll`) after `for`, in an expression or a `%{ for }`."""
         first = self.expect("id", "a variable name after 'for'")
         key_var: str | None = None
         value_var = first[3]
@@ -741,9 +745,13 @@ class _Parser:
             key_var, value_var = value_var, self.expect("id", "a second variable name after ','")[3]
         t = self.peek()
         if t[0] != "id" or t[3] != "in":
-            raise self.fail(t, "'in' after the for expression's variables")
+            raise self.fail(t, "'in' after the for's variables")
         self.i += 1
-        collection = self.expr()
+        return key_var, value_var, self.expr()
+
+    def for_expr(self, open_: Token, is_object: bool) -> Expr:
+        self.i += 1  # `for`
+        key_var, value_var, collection = self.for_intro()
         self.expect(":", "':' after the for expression's collection")
         key_expr: Expr | None = None
         grouping = False
@@ -832,17 +840,7 @@ class _Parser:
         if word == "if":
             data = (self.expr(),)
         elif word == "for":
-            first = self.expect("id", "a variable name after 'for'")
-            key_var: str | None = None
-            value_var = first[3]
-            if self.peek()[0] == ",":
-                self.i += 1
-                key_var, value_var = value_var, self.expect("id", "a second variable name after ','")[3]
-            t = self.peek()
-            if t[0] != "id" or t[3] != "in":
-                raise self.fail(t, "'in' after the template for's variables")
-            self.i += 1
-            data = (key_var, value_var, self.expr())
+            data = self.for_intro()
         close = self.peek()
         if close[0] != "tend":
             raise self.fail(close, f"'}}' closing '%{{ {word}'")
