@@ -154,3 +154,23 @@ def test_our_cli_scans_terraform_there(env: Path, tmp_path: Path) -> None:
     assert report["errors"] == []
     assert report["summary"]["references"] >= 20  # sample_iac/terraform's, through tfvars, locals and modules
     assert {"CKV_BEDROCK_1", "CKV_BEDROCK_3"} <= {f["rule_id"] for f in report["findings"]}
+
+
+def test_readme_commands_run_as_written(env: Path, request: pytest.FixtureRequest) -> None:
+    """The README block's two run lines, verbatim, in the clone they were installed in."""
+    if not request.node.callspec.params["env"].startswith("README"):
+        pytest.skip("README's commands run in README's environment")
+    clone = env.parent.parent
+    text = (REPO / "README.md").read_text()
+    section = text[text.index("## Use with checkov") :]
+    start = section.index("```sh\n") + 6
+    block = section[start : section.index("```", start)]
+    runs = [ln for ln in block.splitlines() if ln.strip() and ln not in readme_install()]
+    assert [r.split()[1] if "=" in r.split()[0] else r.split()[0] for r in runs] == [
+        ".venv-checkov/bin/checkov",
+        ".venv-checkov/bin/bedrock-lifecycle",
+    ]
+    for line in runs:
+        proc = subprocess.run(["sh", "-c", line], cwd=clone, capture_output=True, text=True, timeout=900)
+        assert proc.returncode == 1, (line, proc.stdout[-2000:], proc.stderr[-2000:])  # findings on the samples
+        assert "CKV_BEDROCK_1" in proc.stdout or "bedrock" in proc.stdout.lower()

@@ -152,10 +152,11 @@ def configs(draw: st.DrawFn, extra: bool = False) -> str:
 
     def body(depth: int) -> str:
         out = []
-        for _ in range(draw(st.integers(0, 4))):
+        for i in range(draw(st.integers(0, 4))):
             pre = draw(st.sampled_from(["", "  ", "\n", "# comment\n", "// c\n", *(["/* c */ "] if extra else [])]))
             kind = draw(st.integers(0, 4 if depth < 2 else 1))
-            name = draw(NAMES)
+            # an argument may be set only once per body (Terraform refuses a second)
+            name = draw(NAMES) + (f"_{i}" if kind < 2 else "")
             if kind == 0:
                 sp = XSPACE if extra else SPACE
                 out.append(

@@ -49,7 +49,7 @@ class ModuleDir:
     Blocks are found by a text scan and each is parsed only when the scan
     needs it: the resources and data sources that can hold a model, module
     calls and providers always; a variable, local or output only when an
-    expression reads it.  python-hcl2 is the slow part of a scan, and a module
+    expression reads it.  Parsing is the slow part of a scan, and a module
     declares far more than its Bedrock resources read."""
 
     def __init__(self, path: str, report: Callable[[ScanError], None]) -> None:
