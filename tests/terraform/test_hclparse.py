@@ -265,7 +265,7 @@ BROKEN = [
     ("a = [1, 2\n", 2, 1, "expected ',' or ']' after a list item, found end of file"),
     ("a = {b = 1\n", 2, 1, "expected '}' closing the object, found end of file"),
     ("a = (1 + 2\n", 2, 1, "expected ')' closing the parenthesis"),
-    ("b {\n  a = 1\n", 3, 1, "expected an attribute name, a block type or '}', found end of file"),
+    ("b {\n  a = 1\n", 3, 1, "expected '}' closing the 'b' block opened at line 1, found end of file"),
     ("a = f(1, 2\n", 2, 1, "expected ',' or ')' after a function argument"),
     ("a = /* x\n", 1, 5, "unterminated comment"),
     ('a = "\\q"\n', 1, 6, "invalid escape sequence: backslash before 'q'"),

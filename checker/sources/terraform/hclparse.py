@@ -371,7 +371,9 @@ class _Parser:
 
     # --- structure ----------------------------------------------------------
 
-    def body(self, end: str) -> Body:
+    def body(self, end: str, opened: tuple[str, int] | None = None) -> Body:
+        """Attributes and blocks up to `end`; `opened` names the block whose
+        body this is, for the error when its `}` never comes."""
         toks = self.toks
         out: list[Attribute | Block] = []
         seen: dict[str, int] = {}
@@ -383,6 +385,8 @@ class _Parser:
                 continue
             if kind == end:
                 return tuple(out)
+            if kind == "eof" and opened is not None:
+                raise self.fail(t, f"'}}' closing the {opened[0]!r} block opened at line {opened[1]}")
             if kind != "id":
                 what = "an attribute name, a block type or '}'" if end == "}" else "an attribute name or a block type"
                 raise self.fail(t, what)
@@ -442,7 +446,7 @@ class _Parser:
         self.i += 1
         line = self.lines.at(type_tok[1])[0]
         if toks[self.i][0] == "nl":
-            body = self.body("}")
+            body = self.body("}", (type_tok[3], line))
         else:  # a one-line block: at most one attribute
             t = toks[self.i]
             body = ()
