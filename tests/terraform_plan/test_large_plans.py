@@ -22,9 +22,11 @@ def best_time(path: Path, reps: int = 3) -> tuple[float, int]:
     best = float("inf")
     n = 0
     for _ in range(reps):
-        t0 = time.perf_counter()
+        # CPU time, not wall time: the other test worker (pip installing checkov
+        # for tests/checkov/test_one_environment.py) would otherwise be timed too.
+        t0 = time.process_time()
         res = scan_unit(Unit("terraform_plan", str(path), (str(path),)), ScanOptions())
-        best = min(best, time.perf_counter() - t0)
+        best = min(best, time.process_time() - t0)
         assert res.errors == []
         n = len(res.references)
     return best, n
