@@ -38,6 +38,7 @@ from checker.sources.terraform.hclast import (
     Lit,
     Name,
     ObjectExpr,
+    Opaque,
     Splat,
     SplatItem,
     Template,
@@ -212,6 +213,16 @@ def test_comments_of_every_kind_and_one_line_blocks() -> None:
     assert isinstance(c, Block) and c.attributes()["d"].expr == Lit(9, 9, "2", 2)
     assert isinstance(e, Block) and e.body == ()
     assert isinstance(in_, Block) and in_.type == "in" and in_.attributes()["for"].expr.text == "1"
+
+
+def test_an_integer_too_long_for_python_is_an_unknown_number() -> None:
+    digits = "7" * 5000
+    e = expr(f"[{digits}, a.{digits}, -{digits}]")
+    assert isinstance(e, TupleExpr)
+    big, index, neg = e.items
+    assert isinstance(big, Opaque) and big.text == "7" * 80
+    assert isinstance(index, Index) and isinstance(index.key, Opaque)
+    assert isinstance(neg, Unary) and isinstance(neg.operand, Opaque)
 
 
 def test_unicode_names_and_a_byte_order_mark() -> None:

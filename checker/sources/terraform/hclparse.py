@@ -25,6 +25,7 @@ from bisect import bisect_right
 from typing import Any
 
 from checker.sources.terraform.hclast import (
+    _MAX_INT_DIGITS,
     Attribute,
     BinOp,
     Block,
@@ -39,6 +40,7 @@ from checker.sources.terraform.hclast import (
     Lit,
     Name,
     ObjectExpr,
+    Opaque,
     Splat,
     SplatItem,
     Template,
@@ -547,8 +549,7 @@ class _Parser:
                     e = GetAttr(*self.lines.at(start), src[start : nxt[2]], e, nxt[3])
                 elif nxt[0] == "num" and nxt[3].isdigit():
                     self.i += 1
-                    digit = Lit(*self.lines.at(nxt[1]), nxt[3], int(nxt[3]))
-                    e = Index(*self.lines.at(start), src[start : nxt[2]], e, digit)
+                    e = Index(*self.lines.at(start), src[start : nxt[2]], e, self.number(nxt))
                 elif nxt[0] == "*":
                     self.i += 1
                     e = self.splat(e, start, t, False)
@@ -588,8 +589,7 @@ class _Parser:
                     if nxt[0] == "id":
                         each = GetAttr(*at, src[chain : nxt[2]], each, nxt[3])
                     else:
-                        digit = Lit(*self.lines.at(nxt[1]), nxt[3], int(nxt[3]))
-                        each = Index(*at, src[chain : nxt[2]], each, digit)
+                        each = Index(*at, src[chain : nxt[2]], each, self.number(nxt))
                     continue
             elif t[0] == "[" and full and toks[self.i + 1][0] != "*":
                 chain = t[1] if chain < 0 else chain
@@ -621,9 +621,7 @@ class _Parser:
             return Lit(*self.lines.at(t[1]), src[t[1] : t[2]], t[3])
         if kind == "num":
             self.i += 1
-            text = t[3]
-            value: int | float = int(text) if text.isdigit() else float(text)
-            return Lit(*self.lines.at(t[1]), text, value)
+            return self.number(t)
         if kind == "(":
             self.i += 1
             saved, self.skip_nl = self.skip_nl, True
@@ -644,6 +642,16 @@ class _Parser:
         if kind == "<" and self.toks[self.i + 1][0] == "<":
             raise _error(self.lines, t[1], "a heredoc opens with <<MARKER or <<-MARKER and a line break right after it")
         raise self.fail(t, "an expression")
+
+    def number(self, t: Token) -> Expr:
+        """A numeric literal; an integer past Python's int-from-text limit is
+        an unknown number (its text cut short), not a crash."""
+        text = t[3]
+        if text.isdigit():
+            if len(text) > _MAX_INT_DIGITS:
+                return Opaque(*self.lines.at(t[1]), text[:80])
+            return Lit(*self.lines.at(t[1]), text, int(text))
+        return Lit(*self.lines.at(t[1]), text, float(text))
 
     def call(self, name_tok: Token) -> Expr:
         toks = self.toks
