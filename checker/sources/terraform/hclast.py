@@ -340,7 +340,10 @@ def parse_tf_json(text: str, path: str) -> HclFile:
             elif isinstance(v, list) and v and all(isinstance(i, dict) for i in v) and k not in ("default",):
                 for item in v:
                     out.append(Block(k, (), body_of(item, pos), line, line))
-            out.append(Attribute(k, _json_expr(v, line, parse_template), line, 0))
+            value = _json_expr(v, line, parse_template)
+            if isinstance(v, str) and not isinstance(value, Lit):
+                value = _relocate(value, line, _value_column(text, k, pos))
+            out.append(Attribute(k, value, line, 0))
         return tuple(out)
 
     blocks: list[Attribute | Block] = []
@@ -373,11 +376,23 @@ def parse_tf_json(text: str, path: str) -> HclFile:
     return HclFile(path, tuple(blocks))
 
 
-def _relocate(expr: Expr, line: int) -> Expr:
-    """Give an expression parsed out of a JSON string the line of its key."""
+def _relocate(expr: Expr, line: int, column: int | None = None) -> Expr:
+    """Give an expression parsed out of a JSON string the line of its key
+    (and, once known, the column of the string's opening quote)."""
     from dataclasses import replace
 
-    return replace(expr, line=line)
+    return replace(expr, line=line) if column is None else replace(expr, line=line, column=column)
+
+
+def _value_column(text: str, key: str, pos: int) -> int:
+    """The column of the value after `"key":` at `pos` (0 when not found)."""
+    colon = text.find(":", pos + len(json.dumps(key)))
+    if colon < 0:
+        return 0
+    at = colon + 1
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def parse_tfvars_json(text: str) -> dict[str, Any]:
