@@ -20,7 +20,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -69,27 +68,18 @@ def _write_references(paths: list[str], target: Path) -> int:
     """Scan with our sources and write what they resolved for the checks;
     returns the number of errors (reported on stderr, never fatal: the
     checks fall back to what checkov renders)."""
-    from checker.feed import load_bundled_feed
-    from checker.integrations.handoff import document
-    from checker.pipeline import ScanSettings, scan
+    from checker.integrations.handoff import resolve_document
     from checker.util.atomic import atomic_write_text
 
-    existing = [p for p in paths if os.path.exists(p)]
-    if not existing:
-        atomic_write_text(str(target), json.dumps(document([], [])))
-        return 0
-    # The verdicts are the checks' (their feed, date and window); the scan
-    # only resolves references, so the bundled feed serves.
-    result = scan(existing, ScanSettings(as_of=date.today(), feed=load_bundled_feed()))
-    roots = [p if os.path.isdir(p) else (os.path.dirname(p) or ".") for p in existing]
-    atomic_write_text(str(target), json.dumps(document((a.reference for a in result.references), roots)))
-    for e in result.errors:
+    doc, errors = resolve_document(paths)
+    atomic_write_text(str(target), json.dumps(doc))
+    for e in errors:
         sys.stderr.write(f"bedrock-lifecycle: {e}\n")
-    return len(result.errors)
+    return len(errors)
 
 
 def run(args: argparse.Namespace) -> int:
-    from checker.integrations.handoff import ENV_RESOLVED
+    from checker.integrations.handoff import ENV_RESOLVE, ENV_RESOLVED
 
     exe = _find_checkov(args.checkov)
     shim, policies = _shim_and_policies()
@@ -104,7 +94,9 @@ def run(args: argparse.Namespace) -> int:
     passthrough = [a for a in args.checkov_args if a != "--"]
     cmd = [exe, *passthrough, "--external-checks-dir", str(policies)]
     with tempfile.TemporaryDirectory(prefix="bedrock-lifecycle-") as tmp:
-        if not args.no_resolve:
+        if args.no_resolve:
+            env[ENV_RESOLVE] = "0"  # nor in the checks' own process
+        else:
             resolved = Path(tmp) / "references.json"
             _write_references(scanned_roots(passthrough), resolved)
             env[ENV_RESOLVED] = str(resolved)
@@ -125,7 +117,7 @@ def register(subparsers: Any) -> None:
     p.add_argument(
         "--no-resolve",
         action="store_true",
-        help="do not scan with our sources first: the checks judge only what checkov renders",
+        help="do not resolve with our scan (first, nor inside the checks): the checks judge only what checkov renders",
     )
     p.add_argument("checkov_args", nargs=argparse.REMAINDER, help="arguments for checkov, after --")
     p.set_defaults(func=run)

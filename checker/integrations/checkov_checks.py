@@ -162,8 +162,14 @@ def terraform_check(rule_id: str) -> Any:
         def scan_resource_conf(self, conf: dict[str, Any]) -> Any:
             rtype = self.entity_type
             address = conf.get("__address__")
-            refs = handed(self.entity_path, rtype, address if isinstance(address, str) else None)
-            return verdict(rule.id, refs if refs is not None else terraform_references(conf, rtype))
+            address = address if isinstance(address, str) else None
+            refs = handed(self.entity_path, rtype, address)
+            if refs is None:
+                refs = terraform_references(conf, rtype)
+                if any(not r.resolved for r in refs):
+                    # What checkov could not render, our evaluator may.
+                    refs = handed(self.entity_path, rtype, address, in_process=True) or refs
+            return verdict(rule.id, refs)
 
     _Check.__name__ = f"{rule.name}Terraform"
     return _Check()

@@ -22,8 +22,10 @@ pytestmark = [pytest.mark.checkov, pytest.mark.xdist_group("checkov")]
 Results = dict[tuple[str, str, str], str]
 
 
-def run_checkov(checkov: Path, *args: str, cwd: Path | None = None) -> tuple[Results, list[dict[str, Any]]]:
-    env = {**os.environ, "BEDROCK_LIFECYCLE_AS_OF": AS_OF, "LOG_LEVEL": "ERROR"}
+def run_checkov(
+    checkov: Path, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+) -> tuple[Results, list[dict[str, Any]]]:
+    env = {**os.environ, "BEDROCK_LIFECYCLE_AS_OF": AS_OF, "LOG_LEVEL": "ERROR", **(env or {})}
     proc = subprocess.run(
         [str(checkov), *args, "-o", "json", "--skip-download"],
         capture_output=True,
