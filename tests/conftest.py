@@ -61,3 +61,43 @@ def tls_cert(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str]:
         capture_output=True,
     )
     return cert, key
+
+
+HttpsPages = Callable[[dict[str, bytes]], str]
+
+
+@pytest.fixture
+def https_pages(tls_cert: tuple[str, str]) -> Iterator[HttpsPages]:
+    """`https_pages({"/path": body, ...})` serves those bodies over HTTPS on
+    127.0.0.1 with the `tls_cert` certificate (any other path is a 404) and
+    returns the base URL; the servers stop when the test ends."""
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    servers: list[HTTPServer] = []
+
+    def serve(bodies: dict[str, bytes]) -> str:
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                body = bodies.get(self.path)
+                self.send_response(200 if body else 404)
+                self.end_headers()
+                self.wfile.write(body or b"")
+
+            def log_message(self, *a: object) -> None:
+                pass
+
+        server = HTTPServer(("127.0.0.1", 0), Handler)
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*tls_cert)
+        server.socket = ctx.wrap_socket(server.socket, server_side=True)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"https://127.0.0.1:{server.server_address[1]}"
+
+    try:
+        yield serve
+    finally:
+        for server in servers:
+            server.shutdown()

@@ -6,12 +6,8 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import ssl
-import subprocess
-import threading
 from datetime import date, datetime, timezone
-from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -275,51 +271,9 @@ def test_s3_feed_with_moto(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture()
-def https_server(tmp_path: Path) -> Any:
-    if shutil.which("openssl") is None:
-        pytest.fail("openssl is needed to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
+def https_server(https_pages: Any, tls_cert: tuple[str, str]) -> Any:
     bodies = {"/feed.json": json.dumps(BASE_FEED).encode(), "/bad.json": b'{"schema_version": "9"}'}
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = bodies.get(self.path)
-            self.send_response(200 if body else 404)
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *a: Any) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(str(cert), str(key))
-    server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"https://127.0.0.1:{server.server_address[1]}", cert
-    server.shutdown()
+    return https_pages(bodies), tls_cert[0]
 
 
 def test_https_feed_verifies_certificates(https_server: Any) -> None:

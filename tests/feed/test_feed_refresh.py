@@ -751,70 +751,23 @@ def test_every_unreadable_card_is_named_in_one_error(tmp_path: Path) -> None:
     assert any("model-card-acme-embed-3.md" in ln for ln in lines)
 
 
-def test_pages_over_https_are_verified_and_read(tmp_path: Path) -> None:
+def test_pages_over_https_are_verified_and_read(https_pages: Any, tls_cert: tuple[str, str]) -> None:
     """The refresh reads AWS over HTTPS: here a local server with a test
     certificate stands in (never the network)."""
-    import shutil
     import ssl
-    import subprocess
-    import threading
-    from http.server import BaseHTTPRequestHandler, HTTPServer
 
-    if shutil.which("openssl") is None:
-        pytest.fail("openssl is needed to make a test certificate")
-    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(
-        [
-            "openssl",
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=IP:127.0.0.1",
-        ],
-        check=True,
-        capture_output=True,
-    )
     pages = {f"/bedrock/latest/userguide/{p.name}": p.read_bytes() for p in (DOCS / "base").iterdir()}
+    cert = tls_cert[0]
+    base = https_pages(pages) + "/bedrock/latest/userguide/"
+    with pytest.raises(DocsError, match=r"model-lifecycle\.md: download failed: .*CERTIFICATE_VERIFY_FAILED"):
+        read_docs(base)
+    snap = read_docs(base, context=ssl.create_default_context(cafile=str(cert)))
+    assert sorted(c.model_id for c in snap.cards) == ["acme.embed-v3:0", "acme.writer-v1:0", "acme.writer-v2"]
+    assert snap.pages[0] == base + "model-lifecycle.md"
+    with pytest.raises(DocsError, match=r"missing\.md: download failed: HTTP 404"):
+        from checker.feed.docs import read_page
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            body = pages.get(self.path)
-            self.send_response(200 if body else 404)
-            self.end_headers()
-            self.wfile.write(body or b"")
-
-        def log_message(self, *a: Any) -> None:
-            pass
-
-    server = HTTPServer(("127.0.0.1", 0), Handler)
-    ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-    ctx.load_cert_chain(str(cert), str(key))
-    server.socket = ctx.wrap_socket(server.socket, server_side=True)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        base = f"https://127.0.0.1:{server.server_address[1]}/bedrock/latest/userguide/"
-        with pytest.raises(DocsError, match=r"model-lifecycle\.md: download failed: .*CERTIFICATE_VERIFY_FAILED"):
-            read_docs(base)
-        snap = read_docs(base, context=ssl.create_default_context(cafile=str(cert)))
-        assert sorted(c.model_id for c in snap.cards) == ["acme.embed-v3:0", "acme.writer-v1:0", "acme.writer-v2"]
-        assert snap.pages[0] == base + "model-lifecycle.md"
-        with pytest.raises(DocsError, match=r"missing\.md: download failed: HTTP 404"):
-            from checker.feed.docs import read_page
-
-            read_page(base, "missing.md", ssl.create_default_context(cafile=str(cert)))
-    finally:
-        server.shutdown()
+        read_page(base, "missing.md", ssl.create_default_context(cafile=str(cert)))
 
 
 def test_max_feed_age_from_the_repository_config(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
