@@ -84,15 +84,26 @@ class _OutputAction(argparse.Action):
         namespace.outputs = outputs
 
 
-def add_common_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by scan, plan and audit: what to judge against and how to report."""
-    from checker.reports import FORMATS
-
+def add_judging_options(p: argparse.ArgumentParser) -> None:
+    """What to judge against: shared by every command that judges references
+    (scan, plan, audit, fix)."""
     p.add_argument("--feed", metavar="FILE|URL", help="lifecycle feed (default: the bundled snapshot)")
     p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="evaluation date (default: today)")
     p.add_argument(
         "--eol-window", type=_positive_int, metavar="DAYS", help=f"CKV_BEDROCK_5 window (default: {DEFAULT_EOL_WINDOW})"
     )
+    p.add_argument(
+        "--no-repo-config",
+        action="store_true",
+        help="ignore the scanned repository's .bedrock-lifecycle.yaml (also BEDROCK_LIFECYCLE_NO_REPO_CONFIG=1)",
+    )
+
+
+def add_common_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by scan, plan and audit: what to judge against and how to report."""
+    from checker.reports import FORMATS
+
+    add_judging_options(p)
     p.add_argument(
         "--max-feed-age",
         type=_positive_int,
@@ -102,11 +113,6 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails (default: error)")
     p.add_argument("--format", "-f", choices=sorted(FORMATS), action=_FormatAction, help="output format; may repeat")
     p.add_argument("--output", "-o", metavar="FILE", action=_OutputAction, help="write the preceding --format here")
-    p.add_argument(
-        "--no-repo-config",
-        action="store_true",
-        help="ignore the scanned repository's .bedrock-lifecycle.yaml (also BEDROCK_LIFECYCLE_NO_REPO_CONFIG=1)",
-    )
     p.set_defaults(outputs=None)
 
 

@@ -40,8 +40,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: Any) -> None:
-    from checker.cli import _date, _positive_int, add_scan_options
-    from checker.settings import DEFAULT_EOL_WINDOW
+    from checker.cli import add_judging_options, add_scan_options
 
     p = subparsers.add_parser(
         "fix",
@@ -67,15 +66,6 @@ def register(subparsers: Any) -> None:
         help="also apply replacements the feed only suggests where AWS names none (review them: price and "
         "behaviour can differ)",
     )
-    p.add_argument("--feed", metavar="FILE|URL", help="lifecycle feed (default: the bundled snapshot)")
-    p.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="evaluation date (default: today)")
-    p.add_argument(
-        "--eol-window", type=_positive_int, metavar="DAYS", help=f"CKV_BEDROCK_5 window (default: {DEFAULT_EOL_WINDOW})"
-    )
-    p.add_argument(
-        "--no-repo-config",
-        action="store_true",
-        help="ignore the scanned repository's .bedrock-lifecycle.yaml (also BEDROCK_LIFECYCLE_NO_REPO_CONFIG=1)",
-    )
+    add_judging_options(p)
     add_scan_options(p)
     p.set_defaults(func=run, outputs=None, fail_on=None)
