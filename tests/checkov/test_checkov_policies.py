@@ -244,34 +244,39 @@ def test_policies_folder_is_what_the_package_writes() -> None:
     assert on_disk == files
 
 
+def run_ours(
+    checkov: Path,
+    *checkov_args: str,
+    options: tuple[str, ...] = (),
+    env: dict[str, str] | None = None,
+    timeout: int = 900,
+) -> subprocess.CompletedProcess[str]:
+    """`bedrock-lifecycle checkov [OPTIONS] -- CHECKOV_ARGS -o json --skip-download`."""
+    cli = Path(sys.executable).parent / "bedrock-lifecycle"
+    ours = [str(cli), "checkov", "--checkov", str(checkov), "--as-of", AS_OF, *options]
+    return subprocess.run(
+        [*ours, "--", *checkov_args, "-o", "json", "--skip-download"],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
 def test_convenience_command_runs_checkov_with_our_checks(checkov: Path, tmp_path: Path) -> None:
     (tmp_path / "main.tf").write_text(
         'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = "anthropic.claude-v2"\n}\n'
     )
-    cli = Path(sys.executable).parent / "bedrock-lifecycle"
-    proc = subprocess.run(
-        [
-            str(cli),
-            "checkov",
-            "--checkov",
-            str(checkov),
-            "--as-of",
-            AS_OF,
-            "--",
-            "-d",
-            str(tmp_path),
-            "--framework",
-            "terraform",
-            "--check",
-            "CKV_BEDROCK_1,CKV_BEDROCK_3,CKV_AWS_373",
-            "-o",
-            "json",
-            "--skip-download",
-        ],
-        capture_output=True,
-        text=True,
+    proc = run_ours(
+        checkov,
+        "-d",
+        str(tmp_path),
+        "--framework",
+        "terraform",
+        "--check",
+        "CKV_BEDROCK_1,CKV_BEDROCK_3,CKV_AWS_373",
+        env={"BEDROCK_LIFECYCLE_CACHE": str(tmp_path / "cache")},
         timeout=600,
-        env={**os.environ, "BEDROCK_LIFECYCLE_CACHE": str(tmp_path / "cache")},
     )
     assert proc.returncode == 1, proc.stderr[-2000:]
     results = json.loads(proc.stdout)["results"]

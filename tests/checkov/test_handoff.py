@@ -6,13 +6,10 @@ keeps judging what checkov renders."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
-from test_checkov_policies import AS_OF, REPO, run_checkov
+from test_checkov_policies import REPO, run_checkov, run_ours
 
 from checker.commands.checkov import scanned_roots
 from checker.integrations.handoff import document, handed, key
@@ -48,30 +45,7 @@ def _tree(tmp_path: Path) -> Path:
 
 
 def _ours(checkov: Path, tree: Path, *extra: str) -> dict[tuple[str, str, str], str]:
-    cli = Path(sys.executable).parent / "bedrock-lifecycle"
-    proc = subprocess.run(
-        [
-            str(cli),
-            "checkov",
-            "--checkov",
-            str(checkov),
-            "--as-of",
-            AS_OF,
-            *extra,
-            "--",
-            "-d",
-            str(tree),
-            "--check",
-            "CKV_BEDROCK_*",
-            "-o",
-            "json",
-            "--skip-download",
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "LOG_LEVEL": "ERROR"},
-        timeout=900,
-    )
+    proc = run_ours(checkov, "-d", str(tree), "--check", "CKV_BEDROCK_*", options=extra, env={"LOG_LEVEL": "ERROR"})
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     doc = json.loads(proc.stdout)
     out = {}
