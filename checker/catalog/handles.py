@@ -23,12 +23,10 @@ A handle is one of three shapes:
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
-from checker.catalog.spec import AttributeSpec, Framework, specs_for
+from checker.catalog.spec import AttributeSpec, framework_sections, specs_for
 
 
 @dataclass(frozen=True)
@@ -68,12 +66,8 @@ def _load_entry(framework: str, rtype: str, entry: dict[str, object]) -> Handle:
 
 @lru_cache(maxsize=1)
 def _handles() -> dict[str, dict[str, tuple[Handle, ...]]]:
-    raw = json.loads(resources.files("checker.data").joinpath("model_handles.json").read_text("utf-8"))
     out: dict[str, dict[str, tuple[Handle, ...]]] = {}
-    for framework, types in raw.items():
-        if framework.startswith("$"):
-            continue
-        Framework(framework)  # a key the code does not know is a bug in the data file
+    for framework, types in framework_sections("model_handles.json"):
         out[framework] = {
             rtype: tuple(_load_entry(framework, rtype, e) for e in entries) for rtype, entries in types.items()
         }

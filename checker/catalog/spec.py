@@ -43,14 +43,22 @@ class AttributeSpec:
         return ".".join(self.path)
 
 
-@lru_cache(maxsize=1)
-def _catalog() -> dict[str, dict[str, tuple[AttributeSpec, ...]]]:
-    raw = json.loads(resources.files("checker.data").joinpath("model_attributes.json").read_text("utf-8"))
-    out: dict[str, dict[str, tuple[AttributeSpec, ...]]] = {}
+def framework_sections(filename: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(framework, {resource type: entries}) of a data file keyed like the
+    catalog; `$` keys are comments, and a framework the code does not know is
+    a bug in the data file, refused here for every file alike."""
+    raw = json.loads(resources.files("checker.data").joinpath(filename).read_text("utf-8"))
     for framework, types in raw.items():
         if framework.startswith("$"):
             continue
-        Framework(framework)  # a key the code does not know is a bug in the data file
+        Framework(framework)
+        yield framework, types
+
+
+@lru_cache(maxsize=1)
+def _catalog() -> dict[str, dict[str, tuple[AttributeSpec, ...]]]:
+    out: dict[str, dict[str, tuple[AttributeSpec, ...]]] = {}
+    for framework, types in framework_sections("model_attributes.json"):
         out[framework] = {
             rtype: tuple(AttributeSpec(tuple(s["path"].split(".")), Usage(s["usage"]), Mode(s["mode"])) for s in specs)
             for rtype, specs in types.items()
