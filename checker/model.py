@@ -215,6 +215,14 @@ class Reference:
     resource_end_line: int = 0
     #: The literal the value comes from, when it comes from exactly one.
     definition: Definition | None = None
+    #: The condition a resource deploys under, when it is false with the
+    #: parameters the scan has (a CloudFormation `Condition`): the resource
+    #: is not deployed, so its model is inventory and its findings notices.
+    only_when: str | None = None
+    #: The Step Functions state(s) naming the model, for a model inside a
+    #: state machine definition (`"Ask"`, or `"A", "B"` when states on one
+    #: line name the same model and are reported once).
+    state: str | None = None
 
     @property
     def identity(self) -> ModelIdentity | None:

@@ -168,11 +168,20 @@ def _strip_profile(value: str) -> tuple[str | None, str]:
     return None, value
 
 
+#: AWS's shape of a model id (the Bedrock API's model-identifier patterns):
+#: lower-case `provider.name`, a version and a variant after colons.  A value
+#: of another shape (`MANAGED`, `CHANGE.ME`, a placeholder) names no model at
+#: all: it is "not a Bedrock model id", not a typo to look up in the feed.
+_MODEL_SHAPE = re.compile(r"^[a-z0-9-]{1,63}\.[a-z0-9-]{1,63}(?:\.[a-z0-9-]{1,63}){0,3}(?::[a-z0-9-]{1,63})?$")
+
+
 def _bare(value: str, kind: IdKind, **kw: str | None) -> ModelIdentity:
     prefix, rest = _strip_profile(value)
     if prefix is not None and kind is IdKind.MODEL_ID:
         kind = IdKind.INFERENCE_PROFILE_ID
     base, variant = split_variant(rest)
+    if not _MODEL_SHAPE.match(base):
+        return ModelIdentity(IdKind.NOT_A_MODEL, kw.get("raw") or value, reason=_OPAQUE_REASONS[IdKind.NOT_A_MODEL])
     return ModelIdentity(
         kind=kind, raw=kw.pop("raw", None) or value, model_id=base, variant=variant, profile_prefix=prefix, **kw
     )

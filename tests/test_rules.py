@@ -199,7 +199,7 @@ def test_messages_name_model_state_date_and_days() -> None:
 
 
 def test_rule_metadata_is_complete_and_ids_are_stable() -> None:
-    assert [r.id for r in ALL_RULES] == [f"CKV_BEDROCK_{i}" for i in range(1, 7)]
+    assert [r.id for r in ALL_RULES] == [f"CKV_BEDROCK_{i}" for i in range(1, 8)]
     assert {r.id: r.severity for r in ALL_RULES} == {
         "CKV_BEDROCK_1": Severity.ERROR,
         "CKV_BEDROCK_2": Severity.ERROR,
@@ -207,6 +207,7 @@ def test_rule_metadata_is_complete_and_ids_are_stable() -> None:
         "CKV_BEDROCK_4": Severity.WARNING,
         "CKV_BEDROCK_5": Severity.ERROR,
         "CKV_BEDROCK_6": Severity.NOTICE,
+        "CKV_BEDROCK_7": Severity.WARNING,
     }
     for r in ALL_RULES:
         assert r.title and r.help and r.name

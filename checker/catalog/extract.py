@@ -16,16 +16,21 @@ from collections.abc import Callable, Iterator
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from checker.catalog.modes import Mode, extract_mode
+from checker.catalog.asl import AslModel, Key, asl_models
+from checker.catalog.modes import Mode, extract_mode, maybe_json
 from checker.catalog.records import NOT_KNOWN, Found, Inputs, expression_text
 from checker.catalog.spec import AttributeSpec, Framework, specs_for, walk_path
 from checker.catalog.special import specials_for
+from checker.model import Usage
 from checker.modelid import parse_model_reference
 from checker.sources.values import Unknown, candidates
 from checker.util.enums import assert_never
 
 if TYPE_CHECKING:
     from checker.sources.cloudformation.intrinsics import Resolver
+
+#: Places a value by its key path in a document (and its dotted form).
+KeyLocator = Callable[[tuple[Key, ...], str], tuple[int, int]]
 
 
 def extract(framework: str, resource_type: str, body: Any, inputs: Inputs | None = None) -> Iterator[Found]:
@@ -90,27 +95,31 @@ def _cloudformation(rtype: str, props: Any, inputs: Inputs) -> Iterator[Found]:
 
 
 def _cfn_spec(spec: AttributeSpec, props: dict[str, Any], subs: dict[str, Any], resolver: Resolver) -> Iterator[Found]:
+    from checker.sources.cloudformation.positions import definition_locator
     from checker.sources.cloudformation.properties import apply_subs, partials, walk_properties
     from checker.sources.cloudformation.yaml_loader import line_of
 
-    for attr_path, raw, value, cond, loc in walk_properties(
+    for attr_path, raw, value, cond, loc, why in walk_properties(
         resolver, props, spec.path, "Properties", (line_of(props), 0)
     ):
         if spec.mode is Mode.MODEL:
             if isinstance(value, str):
                 expr = None if isinstance(raw, str) else expression_text(raw)
-                yield Found(spec.usage, value, attr_path, loc, conditional=cond, expression=expr)
+                yield Found(spec.usage, value, attr_path, loc, conditional=cond, expression=expr, note=why)
             elif isinstance(value, Unknown):
                 text = expression_text(raw)
                 if value.partial is not None and parse_model_reference(value.partial).resolvable:
-                    yield Found(spec.usage, value.partial, attr_path, loc, conditional=cond, expression=text)
+                    yield Found(spec.usage, value.partial, attr_path, loc, conditional=cond, expression=text, note=why)
                 else:
-                    yield Found(spec.usage, text, attr_path, loc, False, cond, expression=text, note=NOT_KNOWN)
+                    yield Found(spec.usage, text, attr_path, loc, False, cond, expression=text, note=why or NOT_KNOWN)
             continue
         full = partials(resolver.deep(raw))
         if subs:
             full = apply_subs(full, subs)
-        yield from in_document(spec, attr_path, full, partial(_loc_in, raw, default=loc), cond)
+        keys = definition_locator(raw, full, loc) if spec.mode is Mode.ASL else None
+        yield from in_document(
+            spec, attr_path, full, partial(_loc_in, raw, default=loc), cond, note=why, locate_keys=keys
+        )
 
 
 def in_document(
@@ -120,6 +129,8 @@ def in_document(
     locate: Callable[[str], tuple[int, int]],
     conditional: bool = False,
     expression: str | None = None,
+    note: str | None = None,
+    locate_keys: KeyLocator | None = None,
 ) -> Iterator[Found]:
     """The models a resolved value of a non-`model` mode holds (a policy
     document, environment variables, a definition): every front end that
@@ -128,12 +139,21 @@ def in_document(
     read, and an unknown value is read for its known parts only (a model id
     in them is still a model id; the rest may hold none).  `locate` gives a
     sub-path's (line, column); `expression` is kept on the records whose
-    model text differs from it."""
+    model text differs from it; `note` names the undecided condition that
+    chose the value, when one did.  `locate_keys` places a state machine's
+    model by its key path (state names may hold dots), when the front end
+    can."""
+    if isinstance(value, Unknown) and value.alternatives and value.reason:
+        note = note or value.reason
     for c, c_cond in candidates(value):
         if isinstance(c, Unknown):
             if c.partial is None:
                 continue
             c = c.partial
+        if spec.mode is Mode.ASL:
+            where = locate_keys or (lambda keys, path: locate(path))
+            yield from _asl_found(spec, attr_path, c, where, conditional or c_cond, expression, note)
+            continue
         for sub, found in extract_mode(spec.mode, c):
             sep = "" if not sub or sub.startswith("[") else "."
             yield Found(
@@ -143,7 +163,59 @@ def in_document(
                 locate(sub),
                 conditional=conditional or c_cond,
                 expression=expression if expression and expression != found else None,
+                note=note if conditional or c_cond else None,
             )
+
+
+def _asl_found(
+    spec: AttributeSpec,
+    attr_path: str,
+    doc: Any,
+    locate: KeyLocator,
+    conditional: bool,
+    expression: str | None,
+    note: str | None,
+) -> Iterator[Found]:
+    """A definition's models, one record per (model, usage, line): states on
+    one line that name the same model are one finding naming every state
+    (a one-line definition would otherwise repeat it once per state), and
+    each record says which state(s) it is in.  A model chosen at run time is
+    reported as not known statically, with the expression that chooses it."""
+    groups: dict[tuple[str, Usage, int, bool], list[tuple[AslModel, tuple[int, int]]]] = {}
+    for hit in asl_models(maybe_json(doc)):
+        at = locate(hit.keys, hit.path)
+        groups.setdefault((hit.value, hit.usage or spec.usage, at[0], hit.dynamic), []).append((hit, at))
+    cond_note = note if conditional else None
+    for (value, usage, _, dynamic), hits in groups.items():
+        first, at = hits[0]
+        sep = "" if not first.path or first.path.startswith("[") else "."
+        state = _states_label([h.state for h, _ in hits])
+        path = f"{attr_path}{sep}{first.path}"
+        if dynamic:
+            why = f"the model is chosen at run time, by {value!r}"
+            yield Found(usage, value, path, at, False, conditional, note=_join(why, cond_note), state=state)
+            continue
+        yield Found(
+            usage,
+            value,
+            path,
+            at,
+            conditional=conditional,
+            expression=expression if expression and expression != value else None,
+            note=cond_note,
+            state=state,
+        )
+
+
+def _states_label(states: list[str]) -> str | None:
+    names = list(dict.fromkeys(s for s in states if s))
+    if not names:
+        return None
+    return ", ".join(f'"{n}"' for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _join(*parts: str | None) -> str:
+    return "; ".join(p for p in parts if p)
 
 
 def _loc_in(raw: Any, sub: str, default: tuple[int, int]) -> tuple[int, int]:

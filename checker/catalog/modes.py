@@ -27,7 +27,7 @@ MAX_DEPTH = 64
 _INVOKE_ACTIONS = ("bedrock:invokemodel", "bedrock:invokemodelwithresponsestream", "bedrock:converse")
 
 
-def _maybe_json(value: Any) -> Any:
+def maybe_json(value: Any) -> Any:
     """Parse JSON text embedded in a string (heredocs, DefinitionString)."""
     if isinstance(value, str):
         text = value.strip()
@@ -88,13 +88,13 @@ def extract_mode(mode: str, value: Any) -> Iterator[tuple[str, str]]:
             if looks_like_model_reference(v):
                 yield path, v
     elif m is Mode.ENV_MAP:
-        yield from _env_map(_maybe_json(value))
+        yield from _env_map(maybe_json(value))
     elif m is Mode.ASL:
-        yield from _asl(_maybe_json(value), "", 0)
+        yield from _asl(maybe_json(value))
     elif m is Mode.IAM:
-        yield from _iam(_maybe_json(value), "", 0)
+        yield from _iam(maybe_json(value), "", 0)
     elif m is Mode.ECS_CONTAINERS:
-        yield from _ecs(_maybe_json(value))
+        yield from _ecs(maybe_json(value))
     else:
         assert_never(m)
 
@@ -123,27 +123,14 @@ def _env_map(value: Any) -> Iterator[tuple[str, str]]:
             yield str(key), v
 
 
-def _asl(doc: Any, path: str, depth: int) -> Iterator[tuple[str, str]]:
-    """Walk an Amazon States Language document: `ModelId` under `Parameters`
-    (JSONPath) or `Arguments` (JSONata) of any state, at any nesting (Parallel
-    branches, Map item processors).  `ModelId.$` is dynamic and not a model."""
-    if depth > MAX_DEPTH:
-        return
-    if isinstance(doc, dict):
-        for key, v in doc.items():
-            sub = f"{path}.{key}" if path else str(key)
-            if key == "ModelId" and isinstance(v, str):
-                # A placeholder still unresolved (`${ReportModel}`) is yielded
-                # too: the caller reports it as unresolved, never as clean.
-                if parse_model_reference(v).kind is not IdKind.NOT_A_MODEL or "${" in v:
-                    yield sub, v
-            elif key in ("Resource", "ModelArn") and isinstance(v, str) and ":foundation-model/" in v:
-                yield sub, v
-            else:
-                yield from _asl(_maybe_json(v) if key == "Definition" else v, sub, depth + 1)
-    elif isinstance(doc, list):
-        for i, item in enumerate(doc):
-            yield from _asl(item, f"{path}[{i}]", depth + 1)
+def _asl(doc: Any) -> Iterator[tuple[str, str]]:
+    """The literal models of a Step Functions definition (`checker.catalog.asl`
+    has the integrations table, the states and the run-time choices)."""
+    from checker.catalog.asl import asl_models
+
+    for hit in asl_models(doc):
+        if not hit.dynamic:
+            yield hit.path, hit.value
 
 
 def _grants_invoke(actions: list[Any]) -> bool:
@@ -165,7 +152,7 @@ def _iam(doc: Any, path: str, depth: int) -> Iterator[tuple[str, str]]:
     SAM `Policies` (a list mixing names and documents)."""
     if depth > MAX_DEPTH:
         return
-    doc = _maybe_json(doc)
+    doc = maybe_json(doc)
     if isinstance(doc, list):
         for i, item in enumerate(doc):
             yield from _iam(item, f"{path}[{i}]", depth + 1)

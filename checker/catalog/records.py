@@ -38,6 +38,8 @@ class Found:
     expression: str | None = None
     #: Said to the user next to the reference.
     note: str | None = None
+    #: The state machine state(s) naming the model (see `Reference.state`).
+    state: str | None = None
 
 
 @dataclass(frozen=True)
@@ -104,4 +106,5 @@ class ReferenceBuilder:
             resource_line=self.resource_line,
             resource_end_line=self.resource_end_line,
             definition=definition,
+            state=found.state,
         )

@@ -15,9 +15,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from checker.catalog.modes import Mode, extract_mode
+from checker.catalog.modes import Mode
 from checker.catalog.records import Found, Inputs
-from checker.catalog.spec import specs_for
+from checker.catalog.spec import AttributeSpec, specs_for
 from checker.model import Usage
 from checker.modelid import looks_like_model_reference
 from checker.sources.values import Unknown, candidates
@@ -85,11 +85,11 @@ def _definition_string(
     for spec in specs_for("cloudformation", rtype):
         if spec.path[0] != "Definition":
             continue
-        for attr_path, _, value, cond, _ in walk_properties(
+        for attr_path, _, value, cond, _, why in walk_properties(
             resolver, definition, spec.path[1:], "Properties.DefinitionString", loc
         ):
             if isinstance(value, str):
-                yield Found(spec.usage, value, attr_path, loc, conditional=cond)
+                yield Found(spec.usage, value, attr_path, loc, conditional=cond, note=why)
 
 
 def _definition_file(
@@ -111,9 +111,13 @@ def _definition_file(
     doc = inputs.read_document(uri, loc)
     if doc is None:
         return
+    from checker.catalog.extract import in_document
+
     doc = apply_subs(resolver.deep(doc), subs)
-    for sub, found in extract_mode(Mode.ASL, doc):
-        yield Found(Usage.STATE_MACHINE, found, f"Properties.DefinitionUri({uri}).{sub}", loc)
+    # The models are placed at the DefinitionUri line of the template (the
+    # reference names the state; the file is the DefinitionUri).
+    spec = AttributeSpec(("DefinitionUri",), Usage.STATE_MACHINE, Mode.ASL)
+    yield from in_document(spec, f"Properties.DefinitionUri({uri})", doc, lambda _: loc)
 
 
 def _sam_globals(

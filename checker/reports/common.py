@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 
-from checker.model import Definition, Finding, LifecycleStatus, Reference, ScanResult
+from checker.model import Definition, Finding, LifecycleStatus, Reference, ScanResult, State
 
 
 def reference_key(ref: Reference) -> str:
@@ -109,8 +109,8 @@ def replacement_text(f: Finding) -> str | None:
         if f.replacement_suggested:
             return f"suggested replacement (AWS names no Active successor): {', '.join(f.replacements)}"
         return f"replace with: {', '.join(f.replacements)}"
-    if f.model_name is None:
-        return None
+    if f.model_name is None or (f.status.state is State.ACTIVE and f.status.eol_date is None):
+        return None  # not in the feed, or Active with no end announced (an ARN-shape warning): nothing to replace
     return "no Active replacement is known"
 
 

@@ -19,6 +19,7 @@ from checker.rules.lifecycle import (
     ProvisionedThroughputOnLegacyModel,
     replacement_advice,
 )
+from checker.rules.shape import ModelReferenceNeverMatches
 
 ALL_RULES: tuple[Rule, ...] = (
     ModelIsEndOfLife(),
@@ -27,6 +28,7 @@ ALL_RULES: tuple[Rule, ...] = (
     ModelInPublicExtendedAccess(),
     ModelEndOfLifeSoon(),
     ModelNotInFeed(),
+    ModelReferenceNeverMatches(),
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in ALL_RULES}
 
@@ -73,19 +75,38 @@ def findings_for(
         message = rule.check(ev, ctx)
         if message is None:
             continue
+        severity = (severities or {}).get(rule.id, rule.severity)
+        if ref.only_when is not None:
+            # Not deployed with the parameters given: the user should know
+            # (other parameters deploy it), but it cannot break this stack.
+            severity = Severity.NOTICE
         out.append(
             Finding(
                 rule_id=rule.id,
                 rule_name=rule.name,
-                severity=(severities or {}).get(rule.id, rule.severity),
+                severity=severity,
                 reference=ref,
                 status=ev.status,
-                message=message,
+                message=message + _condition_suffix(ref),
                 replacements=ev.replacements,
                 replacement_suggested=ev.replacement_suggested,
                 model_name=ev.model.name if ev.model else None,
             )
         )
+    return out
+
+
+def _condition_suffix(ref: Reference) -> str:
+    """Which state names the model, and what decides whether it is used at
+    all, in the message itself: every report format shows the message, not
+    every one shows the reference's fields."""
+    out = ""
+    if ref.state:
+        out += f" (in states {ref.state})" if '", "' in ref.state else f" (in state {ref.state})"
+    if ref.only_when is not None:
+        out += f" (only when {ref.only_when}: false with the parameters given, so not deployed; a notice)"
+    elif ref.conditional and ref.note:
+        out += f" ({ref.note})"
     return out
 
 

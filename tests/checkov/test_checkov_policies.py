@@ -72,7 +72,13 @@ def verdicts(results: Results, file: str, resource: str) -> dict[str, str]:
 
 def expect(results: Results, file: str, resource: str, failed: set[int], unknown: set[int] = frozenset()) -> None:  # type: ignore[assignment]
     got = verdicts(results, file, resource)
-    want = {f"CKV_BEDROCK_{i}": "FAILED" if i in failed else "PASSED" for i in range(1, 7) if i not in unknown}
+    from checker.rules import ALL_RULES
+
+    want = {
+        f"CKV_BEDROCK_{i}": "FAILED" if i in failed else "PASSED"
+        for i in range(1, len(ALL_RULES) + 1)
+        if i not in unknown
+    }
     assert got == want, (file, resource)
 
 
@@ -134,6 +140,13 @@ def test_cloudformation_sam_and_cdk_verdicts(sample_results: Results) -> None:
     expect(r, "sam/template.yaml", "AWS::Serverless::Function.HealthFunction", set())
     expect(r, "sam/template.yaml", "AWS::Serverless::Function.SummarizeFunction", {1})
     assert verdicts(r, "sam/template.yaml", "AWS::Serverless::StateMachine.Pipeline") == {}  # definition in a file
+    # A Flow whose DefinitionString names an EOL model; Step Functions integrations from the one table.
+    wf = "cloudformation/workflows"
+    expect(r, f"{wf}/flow.template", "AWS::Bedrock::Flow.AnswerFlow", {1})
+    expect(r, f"{wf}/conditions.template", "AWS::Bedrock::Agent.Concierge", {1, 7})
+    assert verdicts(r, f"{wf}/review-pipeline.template", "AWS::StepFunctions::StateMachine.ReviewWorkflow").get(
+        "CKV_BEDROCK_2"
+    ) in ("FAILED", None)
     out = "cdk/cdk.out"
     expect(r, f"{out}/SupportStack.template.json", "AWS::Bedrock::Agent.SupportAgent", {3})  # Fn::Join of pseudo params
     expect(r, f"{out}/SupportStack.template.json", "AWS::Lambda::Function.Summarizer60E14556", {1})

@@ -4,7 +4,9 @@ allows.
 The model id in a CDK-written ARN is a literal tail inside `Fn::Join` of
 pseudo parameters, so unknown parts must not hide the known ones: an unknown
 piece of a string becomes `${...}` in the `partial` form, which is enough for
-the model-id parser.  `Fn::If` keeps both branches, since either may deploy.
+the model-id parser.  `Fn::If` takes the branch its condition decides
+(`conditions.py`); when the condition is undecided it keeps both, since either
+may deploy, with the reason on the `Unknown`.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from checker.sources.values import Unknown
+
+if TYPE_CHECKING:
+    from checker.sources.cloudformation.conditions import ConditionTable
 
 PSEUDO = (
     "AWS::Region",
@@ -66,6 +71,10 @@ class Resolver:
         self.parameters = parameters
         self.mappings = mappings
         self.resources = resources
+        #: The template's Conditions (None when the front end has no
+        #: template around the resource, as checkov: every Fn::If is then
+        #: undecided).
+        self.conditions: ConditionTable | None = None
         #: Characters built so far, and the first budget exceeded (message,
         #: line) for the source to report: the value itself becomes unknown.
         self.built = 0
@@ -184,11 +193,7 @@ class Resolver:
                 return s.split(delim)
             return Unknown(_text(whole))
         if name == "Fn::If":
-            a, b = r(arg[1]), r(arg[2])
-            alts: list[Any] = []
-            for v in (a, b):
-                alts.extend(v.alternatives if isinstance(v, Unknown) and v.alternatives else [v])
-            return Unknown(_text(whole), alternatives=tuple(alts))
+            return self._if(arg, r, whole)
         if name == "Fn::ToJsonString":
             v = self.deep(arg, extra, depth)
             if _has_unknown(v):
@@ -196,6 +201,22 @@ class Resolver:
             text = json.dumps(v, separators=(",", ":"))
             return text if self._fits(len(text), whole, name) else Unknown(_text(whole))
         return Unknown(_text(whole))
+
+    def _if(self, arg: Any, r: Any, whole: Any) -> Any:
+        """The branch the condition decides; both, as alternatives whose
+        reason names the condition and its unknown input, when undecided."""
+        cond = arg[0]
+        if self.conditions is not None and isinstance(cond, str):
+            decided = self.conditions.decide(cond)
+            if decided.value is not None:
+                return r(arg[1] if decided.value else arg[2])
+            why = decided.reason or "it is not known statically"
+        else:
+            why = "the template's Conditions are not available here"
+        alts: list[Any] = []
+        for v in (r(arg[1]), r(arg[2])):
+            alts.extend(v.alternatives if isinstance(v, Unknown) and v.alternatives else [v])
+        return Unknown(_text(whole), alternatives=tuple(alts), reason=f"chosen by condition {cond}, undecided: {why}")
 
     def sub(self, template: Any, variables: Mapping[str, Any]) -> Any:
         if not isinstance(template, str) or self.built > MAX_TOTAL_CHARS:

@@ -79,7 +79,11 @@ class LineIndex:
                 v = stack.pop()
                 seen += 1
                 if isinstance(v, LStr) and v.line:
-                    self._lines.setdefault(v.line, []).append(v)
+                    # A `|` block is on every line it covers: a model inside a
+                    # definition string is reported at its own line there.
+                    last = v.line + 1 + v.count("\n") if v.style == "|" else v.line
+                    for covered in range(v.line, last + 1):
+                        self._lines.setdefault(covered, []).append(v)
                 elif isinstance(v, dict):
                     stack.extend(v.values())
                 elif isinstance(v, list):

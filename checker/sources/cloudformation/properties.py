@@ -17,23 +17,32 @@ from checker.sources.values import Unknown, candidates
 
 
 def walk_properties(
-    resolver: Resolver, value: Any, path: tuple[str, ...], prefix: str, loc: tuple[int, int], cond: bool = False
-) -> Iterator[tuple[str, Any, Any, bool, tuple[int, int]]]:
+    resolver: Resolver,
+    value: Any,
+    path: tuple[str, ...],
+    prefix: str,
+    loc: tuple[int, int],
+    cond: bool = False,
+    note: str | None = None,
+) -> Iterator[tuple[str, Any, Any, bool, tuple[int, int], str | None]]:
     """Follow a catalog path through resource properties, resolving any
     intrinsic met on the way (an `Fn::If` can choose a whole object).
-    Yields (attribute path, raw leaf, resolved leaf, conditional, location)."""
+    Yields (attribute path, raw leaf, resolved leaf, conditional, location,
+    note); the note names the undecided condition of a conditional leaf."""
     here = (line_of(value, loc[0]), column_of(value) if line_of(value) else loc[1])
     resolved = resolver.resolve(value)
+    if isinstance(resolved, Unknown) and resolved.alternatives and resolved.reason:
+        note = note or resolved.reason
     for cand, c in candidates(resolved):
         c = c or cond
         if isinstance(cand, list) and (path or intrinsic_name(value) is None):
             for i, item in enumerate(cand):
-                yield from walk_properties(resolver, item, path, f"{prefix}[{i}]", here, c)
+                yield from walk_properties(resolver, item, path, f"{prefix}[{i}]", here, c, note)
         elif not path:
-            yield prefix, (value if not c else cand), cand, c, here
+            yield prefix, (value if not c else cand), cand, c, here, note if c else None
         elif isinstance(cand, dict) and path[0] in cand:
             key_loc = cand.key_lines.get(path[0], here) if isinstance(cand, LDict) else here
-            yield from walk_properties(resolver, cand[path[0]], path[1:], f"{prefix}.{path[0]}", key_loc, c)
+            yield from walk_properties(resolver, cand[path[0]], path[1:], f"{prefix}.{path[0]}", key_loc, c, note)
 
 
 def partials(value: Any) -> Any:

@@ -12,6 +12,7 @@ from checker.discovery.walk import display_path, inside
 from checker.model import Definition, Location, Reference, ScanError, SourceFramework, SourceResult
 from checker.modelid import parse_model_reference
 from checker.sources.base import ScanOptions
+from checker.sources.cloudformation.conditions import ConditionTable, under_condition
 from checker.sources.cloudformation.intrinsics import Resolver
 from checker.sources.cloudformation.nested import MAX_NESTED_SCANS, MAX_NESTING
 from checker.sources.cloudformation.origin import LineIndex, Sites, built_definition, definition_for, template_sites
@@ -108,6 +109,8 @@ class TemplateScan:
         self.lines = LineIndex(doc)
         mappings = doc.get("Mappings") if isinstance(doc.get("Mappings"), dict) else {}
         self.resolver = Resolver(params, mappings or {}, resources)
+        conditions = doc.get("Conditions")
+        self.resolver.conditions = ConditionTable(conditions if isinstance(conditions, dict) else {}, self.resolver)
         region = params.get("AWS::Region")
         if isinstance(region, str):
             self.region = region
@@ -118,7 +121,8 @@ class TemplateScan:
             rtype = body.get("Type")
             if not isinstance(rtype, str):
                 continue
-            self.result.references.extend(self._resource_refs(str(lid), rtype, body, globals_env))
+            refs = self._resource_refs(str(lid), rtype, body, globals_env)
+            self.result.references.extend(under_condition(refs, body.get("Condition"), self.resolver.conditions))
             if rtype == "AWS::CloudFormation::Stack":
                 self._nested(str(lid), body)
         if self.resolver.over is not None:

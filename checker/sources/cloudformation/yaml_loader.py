@@ -69,11 +69,16 @@ class LStr(str):
 
     line: int
     column: int
+    #: YAML's scalar style (`|` literal block, `>` folded, `"`, `'`, None
+    #: plain): only in a literal block is a newline in the value a line of
+    #: the file, which is what places a state inside a definition string.
+    style: str | None
 
-    def __new__(cls, value: str, line: int = 0, column: int = 0) -> LStr:
+    def __new__(cls, value: str, line: int = 0, column: int = 0, style: str | None = None) -> LStr:
         obj = super().__new__(cls, value)
         obj.line = line
         obj.column = column
+        obj.style = style
         return obj
 
 
@@ -234,7 +239,7 @@ class _Builder:
             return value.lower() in ("true", "yes", "on", "y")
         if tag == _STD + "null":
             return None
-        return LStr(value, line, col)
+        return LStr(value, line, col, node.style)
 
 
 def load_template_text(text: str) -> Any:
