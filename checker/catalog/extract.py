@@ -56,7 +56,13 @@ def _plain(framework: str, resource_type: str, body: Any, inputs: Inputs) -> Ite
                     yield Found(spec.usage, value, path, resolved=not unrendered(value))
                 continue
             found_any = False
-            for sub, found in extract_mode(spec.mode, value):
+            if spec.mode is Mode.ASL:
+                # The integrations table's usages (a provisioned throughput
+                # created by a state) and run-time choices, as for the CLI.
+                for record in in_document(spec, path, value, lambda _: (0, 0)):
+                    found_any = True
+                    yield record
+            for sub, found in extract_mode(spec.mode, value) if spec.mode is not Mode.ASL else ():
                 found_any = True
                 yield Found(spec.usage, found, f"{path}.{sub}")
             if not found_any and any(unrendered(s) for s in _strings(value)):

@@ -175,7 +175,7 @@ def test_skip_comments_and_check_selection(checkov: Path, tmp_path: Path) -> Non
     )
     got = {cid: v for (_, _, cid), v in results.items()}
     assert got["CKV_BEDROCK_3"] == "SKIPPED"
-    assert set(got) == {f"CKV_BEDROCK_{i}" for i in range(1, 7)}  # only ours: CKV_AWS_373 not run
+    assert set(got) == {f"CKV_BEDROCK_{i}" for i in range(1, 8)}  # only ours: CKV_AWS_373 not run
 
 
 def test_external_checks_git(checkov: Path, tmp_path: Path) -> None:

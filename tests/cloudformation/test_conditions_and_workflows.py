@@ -366,3 +366,12 @@ def test_samples_show_conditions_and_workflows() -> None:
     assert ("AnswerFlow", "CKV_BEDROCK_1", "error") in fired
     assert ("JudgeWorkflow", "CKV_BEDROCK_1", "error") in fired
     assert not any(r == "Triage" for r, _, _ in fired)  # the default stage picks the Active branch
+
+
+def test_a_substitution_known_but_for_its_region_still_names_its_model() -> None:
+    from checker.sources.cloudformation.properties import apply_subs
+    from checker.sources.values import Unknown
+
+    partial = "arn:aws:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/global.amazon.nova-2-lite-v1:0"
+    got = apply_subs('{"ModelId": "${ModelId}"}', {"ModelId": Unknown("Fn::Sub", partial=partial)})
+    assert got == '{"ModelId": "' + partial + '"}'

@@ -69,6 +69,8 @@ def apply_subs(value: Any, subs: Mapping[str, Any]) -> Any:
 
         def repl(m: re.Match[str]) -> str:
             v = subs.get(m.group(1))
+            if isinstance(v, Unknown) and v.partial is not None and not v.alternatives:
+                return v.partial  # `!Sub arn:...:${AWS::Region}:...`: the model part is known
             return str(v) if isinstance(v, (str, int, float)) and not isinstance(v, bool) else m.group(0)
 
         return re.sub(r"\$\{([^}]+)\}", repl, value)
