@@ -375,3 +375,30 @@ def test_a_substitution_known_but_for_its_region_still_names_its_model() -> None
     partial = "arn:aws:bedrock:${AWS::Region}:${AWS::AccountId}:inference-profile/global.amazon.nova-2-lite-v1:0"
     got = apply_subs('{"ModelId": "${ModelId}"}', {"ModelId": Unknown("Fn::Sub", partial=partial)})
     assert got == '{"ModelId": "' + partial + '"}'
+
+
+def test_a_definition_with_thousands_of_model_states_is_placed_quickly(tmp_path: Path) -> None:
+    import json
+    import time
+
+    states = {
+        f"S{i}": {
+            "Type": "Task",
+            "Resource": "arn:aws:states:::bedrock:invokeModel",
+            "Parameters": {"ModelId": "anthropic.claude-v2" if i % 2 else "amazon.nova-pro-v1:0"},
+            "Next": f"S{i + 1}",
+        }
+        for i in range(3000)
+    }
+    block = "\n".join(
+        "        " + line for line in json.dumps({"StartAt": "S0", "States": states}, indent=1).splitlines()
+    )
+    p = tmp_path / "big.yaml"
+    p.write_text(
+        "Resources:\n  M:\n    Type: AWS::StepFunctions::StateMachine\n    Properties:\n"
+        f"      DefinitionString: !Sub |\n{block}\n"
+    )
+    start = time.process_time()
+    got = refs(p, max_file_bytes=20_000_000)
+    assert time.process_time() - start < 15
+    assert len(got) == 3000 and len({r.location.line for r in got}) == 3000  # each at its own state's line

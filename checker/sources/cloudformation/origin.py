@@ -69,6 +69,21 @@ class LineIndex:
     def __init__(self, doc: Any) -> None:
         self._doc = doc
         self._lines: dict[int, list[LStr]] | None = None
+        #: Per scalar (a `|` block is on many lines, and large): how often it
+        #: spells a model id, and the `${Name}`s it substitutes.
+        self._counts: dict[tuple[int, str], int] = {}
+        self._names: dict[int, list[str]] = {}
+
+    def count(self, scalar: LStr, model_id: str) -> int:
+        key = (id(scalar), model_id)
+        if key not in self._counts:
+            self._counts[key] = scalar.count(model_id)
+        return self._counts[key]
+
+    def sub_names(self, scalar: LStr) -> list[str]:
+        if id(scalar) not in self._names:
+            self._names[id(scalar)] = _SUB_NAME.findall(scalar)
+        return self._names[id(scalar)]
 
     def on_line(self, line: int) -> list[LStr]:
         if self._lines is None:
@@ -107,14 +122,14 @@ def built_definition(
     if model_id is None or not line:
         return None
     scalars = index.on_line(line)
-    hits = [s for s in scalars if s.count(model_id) == 1]
+    hits = [s for s in scalars if index.count(s, model_id) == 1]
     if len(hits) == 1:
         return Definition(Location(shown, hits[0].line, hits[0].column), "attribute")
     if hits:
         return None
     found: dict[int, Definition] = {}
     for s in scalars:
-        for name in _SUB_NAME.findall(s):
+        for name in index.sub_names(s):
             value = parameters.get(name)
             if isinstance(value, LStr) and value.count(model_id) == 1:
                 d = definition_for(value, shown, sites, chain)

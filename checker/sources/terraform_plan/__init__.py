@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from checker.catalog import AttributeSpec, Mode, extract_mode, specs_for, walk_path
+from checker.catalog.extract import in_document
 from checker.catalog.records import Found, ReferenceBuilder
 from checker.model import Action, Location, Reference, ScanError, SourceFramework, SourceResult
 from checker.modelid import parse_model_reference
@@ -377,6 +378,12 @@ class Reader:
             if spec.mode is Mode.MODEL:
                 if isinstance(value, str):
                     yield ref(value, attr_path)
+                continue
+            if spec.mode is Mode.ASL:
+                # The integrations table's usage (a provisioned throughput a
+                # state creates), the state's name, run-time choices.
+                for hit in in_document(spec, attr_path, value, lambda _: (seen.line, 0)):
+                    yield builder.build(replace(hit, note="; ".join(n for n in (seen.note, hit.note) if n) or None))
                 continue
             for sub, v in extract_mode(spec.mode, value):
                 sep = "" if sub.startswith("[") else "."
