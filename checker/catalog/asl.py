@@ -54,6 +54,9 @@ class AslModel:
     usage: Usage | None = None
     #: True when the value is chosen at run time (JSONPath `.$`, JSONata).
     dynamic: bool = False
+    #: The JSONata expression a model was read from, when the model is a
+    #: literal part of it (`'arn:aws:bedrock:' & $region & '::foundation-model/ID'`).
+    expression: str | None = None
 
     @property
     def path(self) -> str:
@@ -129,6 +132,42 @@ def _dynamic(value: str) -> bool:
     return text.startswith("{%") and text.endswith("%}")
 
 
+def _jsonata_model(value: str) -> str | None:
+    """The model a JSONata string concatenation names in its literal parts
+    (only the region or account computed), as CloudFormation's `Fn::Join`
+    of pseudo parameters: the unknown operands become `${?}`.  None for any
+    other expression: what it computes is not known before the run."""
+    body = value.strip()[2:-2].strip()
+    operands, current, quote, depth = [], "", "", 0
+    for ch in body[:4096]:
+        if quote:
+            quote = "" if ch == quote and not current.endswith("\\") else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif ch == "&" and depth == 0:
+            operands.append(current.strip())
+            current = ""
+            continue
+        current += ch
+    operands.append(current.strip())
+    out, literal = "", False
+    for op in operands:
+        m = _QUOTED.fullmatch(op)
+        if m is not None:
+            out += m.group(1) if m.group(1) is not None else m.group(2)
+            literal = True
+        else:
+            out += "${?}"
+    return out if literal and len(operands) > 1 and parse_model_reference(out).resolvable else None
+
+
+_QUOTED = re.compile(r"'([^'\\]*)'|\"([^\"\\]*)\"")
+
+
 def _members(
     value: Any, fields: Mapping[str, Usage], at: tuple[Key, ...], state: str, depth: int
 ) -> Iterator[AslModel]:
@@ -151,7 +190,11 @@ def _members(
         name, dynamic = (k[:-2], True) if k.endswith(".$") else (k, False)
         member = fields.get(name.lower())
         if member is not None and isinstance(v, str):
-            yield AslModel((*at, k), v, state, member, dynamic=dynamic or _dynamic(v))
+            known = _jsonata_model(v) if _dynamic(v) else None
+            if known is not None:
+                yield AslModel((*at, k), known, state, member, expression=v)
+            else:
+                yield AslModel((*at, k), v, state, member, dynamic=dynamic or _dynamic(v))
         elif not dynamic:
             yield from _members(v, fields, (*at, k), state, depth + 1)
 

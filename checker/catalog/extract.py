@@ -207,7 +207,7 @@ def _asl_found(
             path,
             at,
             conditional=conditional,
-            expression=expression if expression and expression != value else None,
+            expression=first.expression or (expression if expression and expression != value else None),
             note=cond_note,
             state=state,
         )

@@ -4,6 +4,7 @@ match nothing: against real PyYAML templates and the real pipeline."""
 
 from __future__ import annotations
 
+import json
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -378,7 +379,6 @@ def test_a_substitution_known_but_for_its_region_still_names_its_model() -> None
 
 
 def test_a_definition_with_thousands_of_model_states_is_placed_quickly(tmp_path: Path) -> None:
-    import json
     import time
 
     states = {
@@ -402,3 +402,44 @@ def test_a_definition_with_thousands_of_model_states_is_placed_quickly(tmp_path:
     got = refs(p, max_file_bytes=20_000_000)
     assert time.process_time() - start < 15
     assert len(got) == 3000 and len({r.location.line for r in got}) == 3000  # each at its own state's line
+
+
+@pytest.mark.parametrize(
+    ("expression", "model"),
+    [
+        (
+            "{% 'arn:aws:bedrock:' & $split($states.context.StateMachine.Id, ':')[3] & '::foundation-model/"
+            "anthropic.claude-v2:1' %}",
+            "anthropic.claude-v2:1",
+        ),
+        ('{% "us." & "amazon.nova-pro-v1:0" %}', "amazon.nova-pro-v1:0"),
+        ("{% $states.input.model %}", None),
+        ("{% 'anthropic.claude-' & $version %}", None),
+    ],
+)
+def test_a_jsonata_concatenation_with_a_literal_model_names_it(
+    tmp_path: Path, expression: str, model: str | None
+) -> None:
+    p = template(
+        tmp_path,
+        f"""
+        Resources:
+          M:
+            Type: AWS::StepFunctions::StateMachine
+            Properties:
+              Definition:
+                QueryLanguage: JSONata
+                StartAt: Ask
+                States:
+                  Ask:
+                    Type: Task
+                    Resource: arn:aws:states:::bedrock:invokeModel
+                    Arguments:
+                      ModelId: {json.dumps(expression)}
+                    End: true
+        """,
+    )
+    [ref] = refs(p)
+    assert (ref.model_id, ref.resolved) == (model, model is not None)
+    if model is not None:
+        assert ref.expression == expression
