@@ -7,7 +7,8 @@ a `foundation-model/` ARN (a common slip when moving to cross-region
 inference: the IAM statement then needs the `inference-profile/` ARN and the
 `foundation-model/` ARN of the bare id), a bare model id inside an
 `inference-profile/` ARN, a foundation-model ARN with an account (AWS owns
-those models: their ARNs have none), or an inference-profile ARN without one.
+those models: their ARNs have none), an inference-profile ARN without one,
+or a model ARN with an empty region.
 """
 
 from __future__ import annotations
@@ -35,7 +36,12 @@ def never_matches(raw: str, kind: IdKind, profile_prefix: str | None) -> str | N
     fields = _fields(raw)
     if fields is None:
         return None
-    _, account, resource = fields
+    region, account, resource = fields
+    if kind in (IdKind.FOUNDATION_MODEL_ARN, IdKind.INFERENCE_PROFILE_ARN) and not region:
+        return (
+            "a Bedrock model ARN names its region (arn:PARTITION:bedrock:REGION:...; `*` in IAM for any): "
+            "with an empty region it matches nothing"
+        )
     if kind is IdKind.FOUNDATION_MODEL_ARN:
         if profile_prefix is not None:
             rest = resource.split("/", 1)[1]

@@ -316,6 +316,7 @@ def test_terraform_state_machines_read_the_same_table(tmp_path: Path) -> None:
         ("arn:aws:bedrock:us-east-1:123456789012:foundation-model/amazon.nova-pro-v1:0", "has no account"),
         ("arn:aws:bedrock:us-east-1:123456789012:inference-profile/amazon.nova-pro-v1:0", "not an inference"),
         ("arn:aws:bedrock:${AWS::Region}::inference-profile/us.amazon.nova-pro-v1:0", "carries the account"),
+        ("arn:aws:bedrock:::foundation-model/amazon.nova-pro-v1:0", "empty region"),
         ("arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0", None),
         ("arn:aws:bedrock:${AWS::Region}::foundation-model/amazon.nova-pro-v1:0", None),
         ("arn:aws:bedrock:*::foundation-model/amazon.nova-pro-v1:0", None),
