@@ -144,6 +144,42 @@ def _sam_globals(
                 )
 
 
+def _custom_resource(
+    rtype: str, props: dict[str, Any], subs: dict[str, Any], resolver: Resolver, inputs: Inputs
+) -> Iterator[Found]:
+    from checker.catalog.extract import _loc_in
+    from checker.sources.cloudformation.yaml_loader import line_of
+
+    for name, raw in props.items():
+        if name in ("ServiceToken", "ServiceTimeout"):
+            continue
+        for sub, value, cond in _model_like(resolver.deep(raw), str(name), 0):
+            yield Found(
+                Usage.OTHER, value, f"Properties.{sub}", _loc_in(props, sub, (line_of(raw), 0)), conditional=cond
+            )
+
+
+def _model_like(value: Any, path: str, depth: int) -> Iterator[tuple[str, str, bool]]:
+    """(path, value, conditional) of the strings that look like model ids,
+    through both branches of an undecided `Fn::If`."""
+    if depth > 32:
+        return
+    for v, cond in candidates(value):
+        if isinstance(v, Unknown):
+            v = v.partial
+        if isinstance(v, str):
+            if looks_like_model_reference(v):
+                yield path, v, cond
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                for sub, found, c in _model_like(item, f"{path}.{k}", depth + 1):
+                    yield sub, found, c or cond
+        elif isinstance(v, list):
+            for i, item in enumerate(v):
+                for sub, found, c in _model_like(item, f"{path}[{i}]", depth + 1):
+                    yield sub, found, c or cond
+
+
 DEFINITION_STRING = Special(
     "definition_string_json",
     "cloudformation",
@@ -185,12 +221,23 @@ STEP_FUNCTIONS_INTEGRATIONS = Special(
     "(the `asl` mode, also for Terraform's aws_sfn_state_machine)",
 )
 
+CUSTOM_RESOURCE = Special(
+    "custom_resource_properties",
+    "cloudformation",
+    ("AWS::CloudFormation::CustomResource", "Custom::*"),
+    CheckovInput.MISSING,
+    "a custom resource's properties go to its function, which may call Bedrock with them: values that look like "
+    "model ids are reported (its type is the template's own, so no checkov check can name it)",
+    _custom_resource,
+)
+
 SPECIALS: tuple[Special, ...] = (
     DEFINITION_STRING,
     DEFINITION_FILE,
     SAM_GLOBALS,
     DATA_SOURCE_LOOKUP,
     STEP_FUNCTIONS_INTEGRATIONS,
+    CUSTOM_RESOURCE,
 )
 
 #: Data sources that name a model: data type -> (the argument naming it,
@@ -212,4 +259,18 @@ DATA_LOOKUPS: dict[str, tuple[str, dict[str, str]]] = {
 
 
 def specials_for(framework: str, resource_type: str) -> tuple[Special, ...]:
-    return tuple(s for s in SPECIALS if s.framework == framework and resource_type in s.resource_types)
+    """`Custom::*` stands for every custom resource type (`Custom::Anything`)."""
+    wild = "Custom::*" if resource_type.startswith("Custom::") else None
+    return tuple(
+        s
+        for s in SPECIALS
+        if s.framework == framework and (resource_type in s.resource_types or wild in s.resource_types)
+    )
+
+
+def special_resource_types(framework: str) -> tuple[str, ...]:
+    """The types the special cases add to the catalog's (`Custom::*` as the
+    prefix `Custom::`), for the prefilter."""
+    return tuple(
+        t.rstrip("*") for s in SPECIALS if s.framework == framework and s.read is not None for t in s.resource_types
+    )

@@ -69,8 +69,10 @@ def may_hold_models(data: bytes | str) -> bool:
 @lru_cache(maxsize=1)
 def _template_hosts() -> tuple[bytes, ...]:
     from checker.catalog import resource_types
+    from checker.catalog.special import special_resource_types
 
-    return tuple(t.encode() for t in resource_types("cloudformation"))
+    types = {*resource_types("cloudformation"), *special_resource_types("cloudformation")}
+    return tuple(t.encode() for t in sorted(types))
 
 
 def template_may_matter(data: bytes | str, parameters_given: bool = False) -> bool:

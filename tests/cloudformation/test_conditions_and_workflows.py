@@ -444,3 +444,29 @@ def test_a_jsonata_concatenation_with_a_literal_model_names_it(
     assert (ref.model_id, ref.resolved) == (model, model is not None)
     if model is not None:
         assert ref.expression == expression
+
+
+def test_custom_resource_properties_that_look_like_model_ids(tmp_path: Path) -> None:
+    p = template(
+        tmp_path,
+        """
+        Resources:
+          Pipeline:
+            Type: AWS::CloudFormation::CustomResource
+            Properties:
+              ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:setup
+              EmbeddingModelId: amazon.titan-embed-text-v1
+              Name: search
+          Connector:
+            Type: Custom::Connector
+            Properties:
+              ServiceToken: arn:aws:lambda:us-east-1:123456789012:function:connect
+              Models:
+                - {Chat: anthropic.claude-v2, Region: us-east-1}
+        """,
+    )
+    got = sorted((r.resource, r.attribute, r.raw, r.location.line, r.usage.value) for r in refs(p))
+    assert got == [
+        ("Connector", "Properties.Models[0].Chat", "anthropic.claude-v2", 13, "other"),
+        ("Pipeline", "Properties.EmbeddingModelId", "amazon.titan-embed-text-v1", 6, "other"),
+    ]
