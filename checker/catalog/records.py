@@ -54,6 +54,10 @@ class Inputs:
     #: or returns None after reporting why; None: the front end cannot
     #: read files (checkov), and the reference is reported unresolved.
     read_document: Callable[[str, tuple[int, int]], Any] | None = None
+    #: Reads a file asset of the cloud assembly by its S3 object key (a
+    #: state machine's `DefinitionS3Location` in cdk.out), or returns None
+    #: when the key names no local asset; None: the front end has none.
+    read_asset: Callable[[str, tuple[int, int]], Any] | None = None
     #: For rendered configurations (checkov): whether a string is an
     #: expression the renderer left as it was (`var.x`), so not a value.
     unrendered: Callable[[str], bool] | None = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -120,6 +121,35 @@ def _definition_file(
     yield from in_document(spec, f"Properties.DefinitionUri({uri})", doc, lambda _: loc)
 
 
+#: The object key CDK gives a file asset: its content hash.
+_ASSET_KEY = re.compile(r"[0-9a-f]{64}\.(?:json|ya?ml|asl\.json)")
+
+
+def _definition_asset(
+    rtype: str, props: dict[str, Any], subs: dict[str, Any], resolver: Resolver, inputs: Inputs
+) -> Iterator[Found]:
+    from checker.catalog.extract import in_document
+    from checker.sources.cloudformation.properties import apply_subs, partials
+    from checker.sources.cloudformation.yaml_loader import column_of, line_of
+
+    where = props.get("DefinitionS3Location")
+    key = resolver.resolve(where.get("Key")) if isinstance(where, dict) else None
+    if not isinstance(key, str):
+        return
+    loc = (line_of(where), column_of(where))
+    if inputs.read_asset is None:
+        if _ASSET_KEY.fullmatch(key):  # a cdk.out asset: it may name a model, so never a pass
+            note = "the definition is a file asset this check cannot read"
+            yield Found(Usage.STATE_MACHINE, key, "Properties.DefinitionS3Location", loc, resolved=False, note=note)
+        return
+    doc = inputs.read_asset(key, loc)
+    if doc is None:
+        return
+    doc = apply_subs(partials(resolver.deep(doc)), subs)
+    spec = AttributeSpec(("DefinitionS3Location",), Usage.STATE_MACHINE, Mode.ASL)
+    yield from in_document(spec, f"Properties.DefinitionS3Location({key})", doc, lambda _: loc)
+
+
 def _sam_globals(
     rtype: str, props: dict[str, Any], subs: dict[str, Any], resolver: Resolver, inputs: Inputs
 ) -> Iterator[Found]:
@@ -221,6 +251,15 @@ STEP_FUNCTIONS_INTEGRATIONS = Special(
     "(the `asl` mode, also for Terraform's aws_sfn_state_machine)",
 )
 
+DEFINITION_ASSET = Special(
+    "definition_asset",
+    "cloudformation",
+    ("AWS::StepFunctions::StateMachine",),
+    CheckovInput.UNRESOLVED,
+    "a state machine whose DefinitionS3Location is a file asset of the cloud assembly (CDK's "
+    "DefinitionBody.fromFile) is read from that file, with its DefinitionSubstitutions",
+    _definition_asset,
+)
 CUSTOM_RESOURCE = Special(
     "custom_resource_properties",
     "cloudformation",
@@ -237,6 +276,7 @@ SPECIALS: tuple[Special, ...] = (
     SAM_GLOBALS,
     DATA_SOURCE_LOOKUP,
     STEP_FUNCTIONS_INTEGRATIONS,
+    DEFINITION_ASSET,
     CUSTOM_RESOURCE,
 )
 

@@ -50,6 +50,9 @@ _TOKENS = (
 MANIFEST_HEAD = 65536
 
 _NESTED_STACK = b"AWS::CloudFormation::Stack"
+#: Properties that bring a state machine's definition from another file (a
+#: SAM DefinitionUri, a cdk.out asset): the template itself may name no model.
+_DEFINITION_FILES = (b"DefinitionUri", b"DefinitionS3Location")
 #: Every suppression names one of these (`bedrock-lifecycle:ignore`,
 #: `checkov:skip`, or the `bedrock-lifecycle` / `checkov` Metadata keys).
 _SUPPRESSION_MARKS = (b"bedrock-lifecycle", b"checkov")
@@ -86,7 +89,7 @@ def template_may_matter(data: bytes | str, parameters_given: bool = False) -> bo
         return True
     if not any(t in raw for t in _template_hosts()):
         return False
-    return parameters_given or may_hold_models(raw)
+    return parameters_given or may_hold_models(raw) or any(m in raw for m in _DEFINITION_FILES)
 
 
 def looks_like_plan(data: bytes) -> bool:
@@ -218,7 +221,11 @@ def _judge(path: str, data: bytes, oversized: bool, names_models: bool, paramete
     nests = _NESTED_STACK in data
     hosts = nests or any(t in data for t in _template_hosts())
     return Probe(
-        undecidable or plan or assembly or nests or (hosts and (parameters_given or names_models)),
+        undecidable
+        or plan
+        or assembly
+        or nests
+        or (hosts and (parameters_given or names_models or any(m in data for m in _DEFINITION_FILES))),
         plan=plan,
         assembly=assembly,
         nests=nests,

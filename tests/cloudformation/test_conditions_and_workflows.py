@@ -470,3 +470,88 @@ def test_custom_resource_properties_that_look_like_model_ids(tmp_path: Path) -> 
         ("Connector", "Properties.Models[0].Chat", "anthropic.claude-v2", 13, "other"),
         ("Pipeline", "Properties.EmbeddingModelId", "amazon.titan-embed-text-v1", 6, "other"),
     ]
+
+
+def test_a_definition_uploaded_as_a_cdk_asset_is_read_from_the_assembly(tmp_path: Path) -> None:
+    key = "ab" * 32 + ".json"
+    definition = {
+        "StartAt": "Draw",
+        "States": {
+            "Draw": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::bedrock:invokeModel",
+                "Parameters": {
+                    "ModelId": "arn:aws:bedrock:${region}::foundation-model/stability.stable-diffusion-xl-v1"
+                },
+                "End": True,
+            }
+        },
+    }
+    (tmp_path / f"asset.{key}").write_text(json.dumps(definition))
+    (tmp_path / "Stack.assets.json").write_text(
+        json.dumps(
+            {
+                "version": "36.0.0",
+                "files": {
+                    "ab": {
+                        "source": {"path": f"asset.{key}", "packaging": "file"},
+                        "destinations": {"current": {"bucketName": "cdk-assets", "objectKey": key}},
+                    }
+                },
+            }
+        )
+    )
+    template = {
+        "Resources": {
+            "Machine": {
+                "Type": "AWS::StepFunctions::StateMachine",
+                "Properties": {
+                    "DefinitionS3Location": {"Bucket": {"Fn::Sub": "cdk-assets-${AWS::AccountId}"}, "Key": key},
+                    "DefinitionSubstitutions": {"region": {"Ref": "AWS::Region"}},
+                },
+            }
+        }
+    }
+    p = tmp_path / "Stack.template.json"
+    p.write_text(json.dumps(template, indent=1))
+    [ref] = refs(p)
+    assert (ref.model_id, ref.state, ref.location.line) == ("stability.stable-diffusion-xl-v1", '"Draw"', 6)
+    # A front end without the assembly (plain checkov) cannot read it: unresolved, never a pass.
+    from checker.catalog.extract import extract
+
+    [found] = extract(
+        "cloudformation", "AWS::StepFunctions::StateMachine", template["Resources"]["Machine"]["Properties"]
+    )
+    assert (found.resolved, found.note) == (False, "the definition is a file asset this check cannot read")
+
+
+def test_a_template_whose_only_model_is_in_its_definition_file_is_not_skipped(tmp_path: Path) -> None:
+    (tmp_path / "flow.asl.json").write_text(
+        json.dumps(
+            {
+                "StartAt": "Ask",
+                "States": {
+                    "Ask": {
+                        "Type": "Task",
+                        "Resource": "arn:aws:states:::bedrock:invokeModel",
+                        "Parameters": {"ModelId": "anthropic.claude-v2"},
+                        "End": True,
+                    }
+                },
+            }
+        )
+    )
+    p = template(
+        tmp_path,
+        """
+        Transform: AWS::Serverless-2016-10-31
+        Resources:
+          Flow:
+            Type: AWS::Serverless::StateMachine
+            Properties:
+              DefinitionUri: flow.asl.json
+        """,
+    )
+    result = scan([str(tmp_path)], ScanSettings(as_of=AS_OF, feed=load_bundled_feed()))
+    assert [(f.rule_id, f.reference.state) for f in result.findings] == [("CKV_BEDROCK_1", '"Ask"')]
+    assert p.exists()

@@ -68,3 +68,34 @@ def group_nested_templates(
             matters = u.matters or any(templates[c].matters for c in kids)
             out.append(Unit(u.source, u.key, (*u.files, *kids), u.root, matters))
     return out
+
+
+def asset_keys(folder: str, max_bytes: int) -> dict[str, str]:
+    """S3 object key -> asset file (relative to `folder`) from the
+    `*.assets.json` manifests of a cloud assembly folder: where a template's
+    `DefinitionS3Location` (or `TemplateURL`) names an uploaded file, the file
+    is here.  Unreadable manifests are skipped: they only add files to read."""
+    import json
+
+    out: dict[str, str] = {}
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".assets.json"))
+    except OSError:
+        return out
+    for name in names[:100]:
+        try:
+            doc = json.loads(read_text(os.path.join(folder, name), max_bytes))
+        except (FileReadError, ValueError, RecursionError):
+            continue
+        files = doc.get("files") if isinstance(doc, dict) else None
+        for asset in files.values() if isinstance(files, dict) else ():
+            source = asset.get("source") if isinstance(asset, dict) else None
+            path = source.get("path") if isinstance(source, dict) else None
+            destinations = asset.get("destinations") if isinstance(asset, dict) else None
+            if not isinstance(path, str) or not isinstance(destinations, dict):
+                continue
+            for dest in destinations.values():
+                key = dest.get("objectKey") if isinstance(dest, dict) else None
+                if isinstance(key, str):
+                    out.setdefault(key, path)
+    return out

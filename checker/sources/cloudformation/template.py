@@ -14,7 +14,7 @@ from checker.modelid import parse_model_reference
 from checker.sources.base import ScanOptions
 from checker.sources.cloudformation.conditions import ConditionTable, under_condition
 from checker.sources.cloudformation.intrinsics import Resolver
-from checker.sources.cloudformation.nested import MAX_NESTED_SCANS, MAX_NESTING
+from checker.sources.cloudformation.nested import MAX_NESTED_SCANS, MAX_NESTING, asset_keys
 from checker.sources.cloudformation.origin import LineIndex, Sites, built_definition, definition_for, template_sites
 from checker.sources.cloudformation.yaml_loader import (
     TemplateError,
@@ -62,6 +62,8 @@ class TemplateScan:
         self.inherited: Sites = {}
         #: The DefinitionSubstitutions of the resource being read.
         self.substitutions: dict[str, Any] = {}
+        #: S3 object key -> file of the cloud assembly's assets, read once.
+        self.assets: dict[str, str] | None = None
         #: Whether to look for suppression marks in a file (the unit knows
         #: from the first pass which of its files have none).
         self.may_hold_marks = may_hold_marks
@@ -153,7 +155,7 @@ class TemplateScan:
             return
         start = line_of(body)
         end = _end_line(body)
-        inputs = Inputs(self.resolver, globals_env, self._read_definition)
+        inputs = Inputs(self.resolver, globals_env, self._read_definition, self._read_asset)
         subs = self.resolver.deep(props.get("DefinitionSubstitutions")) if "DefinitionSubstitutions" in props else {}
         self.substitutions = subs if isinstance(subs, dict) else {}
         for v in self.substitutions.values():
@@ -176,6 +178,19 @@ class TemplateScan:
         except (FileReadError, TemplateError) as exc:
             self.error(f"cannot read DefinitionUri {uri!r}: {exc}", loc[0])
             return None
+
+    def _read_asset(self, key: str, loc: tuple[int, int]) -> Any:
+        """The file asset a cloud assembly uploads under S3 object key `key`
+        (its `*.assets.json` beside the template say which file), parsed;
+        None when no asset of this assembly has that key, as for a bucket
+        the template does not ship."""
+        folder = os.path.dirname(self.path) or "."
+        if self.assets is None:
+            self.assets = asset_keys(folder, self.options.max_file_bytes)
+        rel = self.assets.get(key)
+        if rel is None:
+            return None
+        return self._read_definition(rel, loc)
 
     def _inside(self, target: str) -> bool:
         return inside(target, self.roots)
