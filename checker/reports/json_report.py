@@ -54,6 +54,7 @@ def reference_dict(a: AssessedReference) -> dict[str, Any]:
         "via": [{"file": v.file, "line": v.line} for v in r.via],
         "definition": definition_dict(r),
         "note": r.note,
+        "state": r.state,
         "status": a.status.state.value,
         "model_name": a.model_name,
         "legacy_date": _d(a.status.legacy_date),

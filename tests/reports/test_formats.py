@@ -22,6 +22,7 @@ from checker.model import ScanResult
 from checker.pipeline import ScanSettings, scan
 from checker.reports import FORMATS, render
 from checker.reports.text import render as render_text
+from checker.rules import ALL_RULES
 
 REPO = Path(__file__).resolve().parents[2]
 SARIF_SCHEMA = REPO / "tests" / "data" / "sarif-schema-2.1.0.json"
@@ -36,7 +37,7 @@ def result() -> ScanResult:
 
 def test_sample_scan_is_clean_of_errors(result: ScanResult) -> None:
     assert result.errors == []
-    assert {f.rule_id for f in result.findings} == {f"CKV_BEDROCK_{i}" for i in range(1, 7)}
+    assert {f.rule_id for f in result.findings} == {r.id for r in ALL_RULES}
     assert {a.reference.framework for a in result.references} == {
         "terraform",
         "terraform_plan",
@@ -78,7 +79,7 @@ def test_sarif_validates_against_the_official_schema(result: ScanResult) -> None
     jsonschema.Draft4Validator(schema).validate(doc)
     run = doc["runs"][0]
     rules = run["tool"]["driver"]["rules"]
-    assert [r["id"] for r in rules] == [f"CKV_BEDROCK_{i}" for i in range(1, 7)]
+    assert [r["id"] for r in rules] == [r.id for r in ALL_RULES]
     assert all(r["helpUri"].startswith("https://") and r["defaultConfiguration"]["level"] for r in rules)
     assert len(run["results"]) == len(result.findings)
     first = run["results"][0]
@@ -106,7 +107,7 @@ def test_junit_has_a_case_per_resource_and_rule(result: ScanResult) -> None:
     assert suite is not None
     cases = suite.findall("testcase")
     resources_ = {(a.reference.location.file, a.reference.resource) for a in result.references}
-    assert len(cases) == 6 * len(resources_)
+    assert len(cases) == len(ALL_RULES) * len(resources_)
     failing = {(c.get("classname"), c.get("name")) for c in cases if c.find("failure") is not None}
     expected = {
         (f.reference.location.file, f"{f.rule_id} {f.reference.resource}")
