@@ -555,3 +555,17 @@ def test_a_template_whose_only_model_is_in_its_definition_file_is_not_skipped(tm
     result = scan([str(tmp_path)], ScanSettings(as_of=AS_OF, feed=load_bundled_feed()))
     assert [(f.rule_id, f.reference.state) for f in result.findings] == [("CKV_BEDROCK_1", '"Ask"')]
     assert p.exists()
+
+
+def test_a_long_chain_of_conditions_is_bounded(tmp_path: Path) -> None:
+    chain = "\n".join(f"  C{i}: !Condition C{i + 1}" for i in range(3000))
+    p = tmp_path / "t.yaml"
+    p.write_text(
+        "Conditions:\n"
+        + chain
+        + "\n  C3000: !Equals [a, a]\n"
+        + "Resources:\n  A:\n    Type: AWS::Bedrock::Agent\n    Condition: C0\n"
+        + "    Properties:\n      FoundationModel: !If [C1, anthropic.claude-v2, amazon.nova-pro-v1:0]\n"
+    )
+    got = refs(p)
+    assert got and all(r.conditional and "nest more than" in (r.note or "") for r in got)

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 #: Deepest nesting of condition functions followed; CloudFormation allows
 #: 10 operands per And/Or and real templates nest a few levels.
 MAX_DEPTH = 50
+_TOO_DEEP = f"conditions nest more than {MAX_DEPTH} levels deep"
 
 
 @dataclass(frozen=True)
@@ -54,32 +55,37 @@ class ConditionTable:
         self._decided: dict[str, Decision] = {}
         self._active: set[str] = set()
 
-    def decide(self, name: str) -> Decision:
+    def decide(self, name: str, depth: int = 0) -> Decision:
         """The value of the condition `name`; an undefined or cyclic
-        condition is undecided, with the reason."""
+        condition is undecided, with the reason.  `depth` counts nesting
+        across `Condition` references too, so a long chain of conditions is
+        bounded (and not memoised as undecided from deep inside one)."""
         if name in self._decided:
             return self._decided[name]
         if name not in self.conditions:
             return Decision(None, f"condition {name} is not defined in the template")
         if name in self._active:
             return Decision(None, f"condition {name} refers to itself")
+        if depth > MAX_DEPTH:
+            return Decision(None, _TOO_DEEP)
         self._active.add(name)
         try:
-            out = self._eval(self.conditions[name], 0)
+            out = self._eval(self.conditions[name], depth + 1)
         finally:
             self._active.discard(name)
-        self._decided[name] = out
+        if out.reason != _TOO_DEEP or depth == 0:
+            self._decided[name] = out
         return out
 
     def _eval(self, expr: Any, depth: int) -> Decision:
         if depth > MAX_DEPTH:
-            return Decision(None, f"conditions nest more than {MAX_DEPTH} levels deep")
+            return Decision(None, _TOO_DEEP)
         if isinstance(expr, bool):
             return Decision(expr)
         fn = intrinsic_name(expr)
         arg = expr[fn] if fn is not None else None
         if fn == "Condition" and isinstance(arg, str):
-            return self.decide(arg)
+            return self.decide(arg, depth + 1)
         if fn == "Fn::Equals" and isinstance(arg, list) and len(arg) == 2:
             return self._equals(arg[0], arg[1])
         if fn == "Fn::Not" and isinstance(arg, list) and len(arg) == 1:
