@@ -192,7 +192,13 @@ def cloudformation_check(rule_id: str) -> Any:
         def scan_resource_conf(self, conf: dict[str, Any]) -> Any:
             rtype = str(conf.get("Type")) if isinstance(conf.get("Type"), str) else self.entity_type
             refs = handed(self.entity_path, rtype, None)
-            return verdict(rule.id, refs if refs is not None else cloudformation_references(conf, rtype))
+            if refs is None:
+                refs = cloudformation_references(conf, rtype)
+                if "Condition" in conf or any(r.conditional or not r.resolved for r in refs):
+                    # The template's Conditions (and what else checkov hands no
+                    # check) decide these: our scan of the template does.
+                    refs = handed(self.entity_path, rtype, None, in_process=True) or refs
+            return verdict(rule.id, refs)
 
     _Check.__name__ = f"{rule.name}CloudFormation"
     return _Check()
