@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from checker.model import Severity
+from checker.model import Severity, Usage
 from checker.modelid import IdKind
 from checker.rules.base import Evaluation, Rule, RuleContext
 
@@ -31,13 +31,18 @@ def _fields(raw: str) -> tuple[str, str, str] | None:
     return parts[3], parts[4], parts[5]
 
 
-def never_matches(raw: str, kind: IdKind, profile_prefix: str | None) -> str | None:
-    """Why an ARN of this shape matches nothing at run time, or None."""
+def never_matches(raw: str, kind: IdKind, profile_prefix: str | None, iam: bool = True) -> str | None:
+    """Why an ARN of this shape matches nothing at run time, or None.
+
+    An IAM statement matches ARNs field by field, so an empty region or a
+    missing account matches nothing there; some Bedrock APIs accept those
+    fields empty (their patterns allow it), so outside IAM (`iam` False)
+    only the shapes no API accepts are reported: never a guess."""
     fields = _fields(raw)
     if fields is None:
         return None
     region, account, resource = fields
-    if kind in (IdKind.FOUNDATION_MODEL_ARN, IdKind.INFERENCE_PROFILE_ARN) and not region:
+    if iam and kind in (IdKind.FOUNDATION_MODEL_ARN, IdKind.INFERENCE_PROFILE_ARN) and not region:
         return (
             "a Bedrock model ARN names its region (arn:PARTITION:bedrock:REGION:...; `*` in IAM for any): "
             "with an empty region it matches nothing"
@@ -62,7 +67,7 @@ def never_matches(raw: str, kind: IdKind, profile_prefix: str | None) -> str | N
                 f"{rest} is a model id, not an inference profile id (those start with a geography such as us., "
                 "eu., apac. or global.): this inference-profile ARN matches no profile"
             )
-        if not account:
+        if iam and not account:
             return (
                 "an inference-profile ARN carries the account (arn:PARTITION:bedrock:REGION:ACCOUNT:"
                 "inference-profile/ID): without it, it matches no profile"
@@ -87,5 +92,5 @@ class ModelReferenceNeverMatches(Rule):
         ident = ev.reference.identity
         if ident is None:
             return None
-        why = never_matches(ident.raw, ident.kind, ident.profile_prefix)
+        why = never_matches(ident.raw, ident.kind, ident.profile_prefix, ev.reference.usage is Usage.IAM_POLICY)
         return f"{ident.raw} matches nothing at run time: {why}" if why else None
