@@ -62,9 +62,10 @@ def _plain(framework: str, resource_type: str, body: Any, inputs: Inputs) -> Ite
                 for record in in_document(spec, path, value, lambda _: (0, 0)):
                     found_any = True
                     yield record
-            for sub, found in extract_mode(spec.mode, value) if spec.mode is not Mode.ASL else ():
-                found_any = True
-                yield Found(spec.usage, found, f"{path}.{sub}")
+            else:
+                for sub, found in extract_mode(spec.mode, value):
+                    found_any = True
+                    yield Found(spec.usage, found, f"{path}.{sub}")
             if not found_any and any(unrendered(s) for s in _strings(value)):
                 # Part of the document is still an expression: it may hold a
                 # model, so the verdict cannot be a pass.
