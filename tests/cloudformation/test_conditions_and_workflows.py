@@ -578,3 +578,34 @@ def test_a_long_chain_of_conditions_is_bounded(tmp_path: Path) -> None:
     )
     got = refs(p)
     assert got and all(r.conditional and "nest more than" in (r.note or "") for r in got)
+
+
+def test_a_nested_stack_under_a_false_condition_is_not_deployed(tmp_path: Path) -> None:
+    template(
+        tmp_path,
+        """
+        Resources:
+          Agent:
+            Type: AWS::Bedrock::Agent
+            Properties:
+              FoundationModel: anthropic.claude-v2
+        """,
+        name="child.yaml",
+    )
+    p = template(
+        tmp_path,
+        """
+        Parameters:
+          Stage: {Type: String, Default: dev}
+        Conditions:
+          IsProd: !Equals [!Ref Stage, prod]
+        Resources:
+          Child:
+            Type: AWS::CloudFormation::Stack
+            Condition: IsProd
+            Properties:
+              TemplateURL: child.yaml
+        """,
+    )
+    [ref] = refs(p)
+    assert (ref.resource, ref.only_when) == ("Agent", "IsProd")

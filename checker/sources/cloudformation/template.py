@@ -126,7 +126,12 @@ class TemplateScan:
             refs = self._resource_refs(str(lid), rtype, body, globals_env)
             self.result.references.extend(under_condition(refs, body.get("Condition"), self.resolver.conditions))
             if rtype == "AWS::CloudFormation::Stack":
+                before = len(self.result.references)
                 self._nested(str(lid), body)
+                # A nested stack under a Condition deploys its models only then.
+                inner = self.result.references[before:]
+                conditions = self.resolver.conditions
+                self.result.references[before:] = under_condition(inner, body.get("Condition"), conditions)
         if self.resolver.over is not None:
             self.error(*self.resolver.over)
 
