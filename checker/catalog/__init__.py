@@ -7,7 +7,15 @@ reaches into the CloudFormation resolver) applies all three to a resource body.
 """
 
 from checker.catalog.modes import Mode, extract_mode
-from checker.catalog.spec import AttributeSpec, Framework, resource_types, specs_for, walk_path
+from checker.catalog.spec import (
+    AttributeSpec,
+    Framework,
+    not_examined,
+    not_examined_note,
+    resource_types,
+    specs_for,
+    walk_path,
+)
 from checker.catalog.special import SPECIALS, CheckovInput, Special, specials_for
 
 __all__ = [
@@ -18,6 +26,8 @@ __all__ = [
     "Mode",
     "Special",
     "extract_mode",
+    "not_examined",
+    "not_examined_note",
     "resource_types",
     "specials_for",
     "specs_for",

@@ -50,6 +50,12 @@ def extract(framework: str, resource_type: str, body: Any, inputs: Inputs | None
 def _plain(framework: str, resource_type: str, body: Any, inputs: Inputs) -> Iterator[Found]:
     unrendered = inputs.unrendered or (lambda _: False)
     for spec in specs_for(framework, resource_type):
+        for path, text in _stuck(body, spec.path):
+            if unrendered(text):
+                # `models = [for m in local.models : { model_arn = m }]` left
+                # as an expression: the models are inside it, so the verdict
+                # cannot be a pass.
+                yield Found(spec.usage, text, path, resolved=False, note=NOT_KNOWN)
         for path, value in walk_path(body, spec.path):
             if spec.mode is Mode.MODEL:
                 if isinstance(value, str):
@@ -70,6 +76,19 @@ def _plain(framework: str, resource_type: str, body: Any, inputs: Inputs) -> Ite
                 # Part of the document is still an expression: it may hold a
                 # model, so the verdict cannot be a pass.
                 yield Found(spec.usage, path, path, resolved=False, note=NOT_KNOWN)
+
+
+def _stuck(value: Any, path: tuple[str, ...], prefix: str = "") -> Iterator[tuple[str, str]]:
+    """(path so far, string) where a walk along `path` meets a string before
+    the path ends: an object or list of objects not rendered (checkov keeps
+    what it cannot evaluate as the expression's text)."""
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _stuck(item, path, f"{prefix}[{i}]")
+    elif path and isinstance(value, str):
+        yield prefix.lstrip("."), value
+    elif path and isinstance(value, dict) and path[0] in value:
+        yield from _stuck(value[path[0]], path[1:], f"{prefix}.{path[0]}")
 
 
 def _strings(value: Any) -> Iterator[str]:

@@ -49,7 +49,7 @@ def framework_sections(filename: str) -> Iterator[tuple[str, dict[str, Any]]]:
     a bug in the data file, refused here for every file alike."""
     raw = json.loads(resources.files("checker.data").joinpath(filename).read_text("utf-8"))
     for framework, types in raw.items():
-        if framework.startswith("$"):
+        if framework.startswith("$") or framework == _WITHOUT_MODELS:
             continue
         Framework(framework)
         yield framework, types
@@ -64,6 +64,40 @@ def _catalog() -> dict[str, dict[str, tuple[AttributeSpec, ...]]]:
             for rtype, specs in types.items()
         }
     return out
+
+
+_WITHOUT_MODELS = "examined_without_models"
+
+
+@lru_cache(maxsize=1)
+def _without_models() -> dict[str, frozenset[str]]:
+    raw = json.loads(resources.files("checker.data").joinpath("model_attributes.json").read_text("utf-8"))
+    return {fw: frozenset(types) for fw, types in raw.get(_WITHOUT_MODELS, {}).items() if not fw.startswith("$")}
+
+
+def not_examined(framework: str, resource_type: str) -> bool:
+    """A Terraform type that looks like Amazon Bedrock but that nobody has
+    read for models: neither in the catalog nor known to hold none.  A new
+    provider release adds such types; the scan says it did not look at them
+    instead of passing them in silence."""
+    if framework not in ("terraform", "terraform_data") or not resource_type.startswith(
+        ("aws_bedrock", "awscc_bedrock")
+    ):
+        return False
+    if framework == "terraform_data" and resource_type.startswith("awscc_"):
+        return False  # every awscc data source takes only the id of what it reads
+    return resource_type not in _catalog().get(framework, {}) and resource_type not in _without_models().get(
+        framework, ()
+    )
+
+
+def not_examined_note(framework: str, resource_type: str) -> str:
+    """What every report says of a type `not_examined` is true of."""
+    kind = "data source" if framework == "terraform_data" else "resource"
+    return (
+        f"{kind} type {resource_type} looks like Amazon Bedrock but is not in bedrock-lifecycle's catalog: "
+        "it was not examined for models"
+    )
 
 
 def specs_for(framework: str, resource_type: str) -> tuple[AttributeSpec, ...]:

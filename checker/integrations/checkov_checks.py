@@ -22,6 +22,7 @@ checkov's own `hcl2` (bc-python-hcl2) untouched.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from typing import Any
@@ -111,7 +112,27 @@ def terraform_references(conf: dict[str, Any], rtype: str) -> list[Reference]:
     for found in extract("terraform", rtype, conf, Inputs(unrendered=_unrendered)):
         if found.attribute.split("[")[0].split(".")[0] not in absent:
             refs.append(_ref(found, rtype, framework, action))
+    if action is None:
+        for spec in specs_for("terraform", rtype):
+            for path in _emptied(conf, spec.path):
+                emptied = Found(spec.usage, path, path, resolved=False, note="checkov rendered this value empty")
+                refs.append(_ref(emptied, rtype, framework, action))
     return refs
+
+
+def _emptied(value: Any, path: tuple[str, ...], prefix: str = "") -> Iterator[str]:
+    """Where a catalog path meets an empty list in checkov's rendering of
+    HCL.  checkov renders what it cannot evaluate that way (awscc's
+    `models = [for m in local.models : { model_arn = m }]` comes out as
+    `[]`): the models may be there, so the verdict cannot be a pass, and our
+    own evaluator is asked (`handed(..., in_process=True)`)."""
+    if isinstance(value, list):
+        if not value and prefix:
+            yield prefix.lstrip(".")
+        for i, item in enumerate(value):
+            yield from _emptied(item, path, f"{prefix}[{i}]")
+    elif path and isinstance(value, dict) and path[0] in value:
+        yield from _emptied(value[path[0]], path[1:], f"{prefix}.{path[0]}")
 
 
 def cloudformation_references(conf: dict[str, Any], rtype: str) -> list[Reference]:

@@ -64,9 +64,16 @@ def _hcl(value: Any, depth: int) -> str:
     return "[" + ", ".join(_hcl(v, depth) for v in value) + "]"
 
 
+#: awscc attributes that are lists of objects (the provider's docs/resources
+#: say "Attributes List"); its other nested attributes are single objects.
+AWSCC_LISTS = {"prompt_configurations", "models", "variants", "memory_strategies", "nodes", "policies"}
+
+
 def terraform_fixture() -> tuple[str, list[str]]:
     """main.tf with one resource per (type, path): every segment but the last
-    a nested block, the last an attribute; documents as jsonencode()."""
+    a nested block (awscc: an object attribute `seg = { ... }`, or a list of
+    one object where the provider has a list), the last an attribute;
+    documents as jsonencode()."""
     blocks, names = [], []
     for rtype in resource_types("terraform"):
         for i, spec in enumerate(specs_for("terraform", rtype)):
@@ -79,7 +86,12 @@ def terraform_fixture() -> tuple[str, list[str]]:
             body = "  " * (len(outer) + 1) + f"{last} = {rendered}\n"
             for depth, seg in reversed(list(enumerate(outer))):
                 pad = "  " * (depth + 1)
-                body = f"{pad}{seg} {{\n{body}{pad}}}\n"
+                if not rtype.startswith("awscc_"):
+                    body = f"{pad}{seg} {{\n{body}{pad}}}\n"
+                elif seg in AWSCC_LISTS:
+                    body = f"{pad}{seg} = [{{\n{body}{pad}}}]\n"
+                else:
+                    body = f"{pad}{seg} = {{\n{body}{pad}}}\n"
             name = f"e{i}"
             blocks.append(f'resource "{rtype}" "{name}" {{\n{body}}}\n')
             names.append(f"{rtype}.{name}")

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from checker.catalog import AttributeSpec, specs_for
+from checker.catalog import AttributeSpec, not_examined, not_examined_note, specs_for
 from checker.catalog.extract import in_document
 from checker.catalog.records import Found, ReferenceBuilder
 from checker.catalog.special import DATA_LOOKUPS
@@ -33,8 +33,11 @@ from checker.sources.terraform.hclast import (
     Block,
     Call,
     Expr,
+    GetAttr,
     HclFile,
     HclSyntaxError,
+    Index,
+    Lit,
     ObjectExpr,
     TupleExpr,
     parse_hcl,
@@ -275,15 +278,28 @@ class Instance:
     def _block_refs(self, hf: HclFile, block: Block, framework: str, address: str) -> Iterator[Reference]:
         specs = specs_for(framework, block.labels[0])
         if not specs:
+            if not_examined(framework, block.labels[0]):
+                yield self._not_examined(hf, block, f"{self.prefix}{address}")
             return
         for suffix, each, idx in self.expansions(block):
             for spec in specs:
                 yield from self._spec_refs(hf, block, spec, f"{self.prefix}{address}{suffix}", each, idx)
 
+    def _not_examined(self, hf: HclFile, block: Block, address: str) -> Reference:
+        """An unresolved reference for a Bedrock-looking type outside the
+        catalog: every report lists it with its reason, so a model in a type
+        released after this catalog is never passed in silence."""
+        rtype = block.labels[0]
+        builder = ReferenceBuilder(
+            address, rtype, SourceFramework.TERRAFORM, display_path(hf.path), block.line, block.end_line
+        )
+        note = not_examined_note("terraform_data" if block.type == "data" else "terraform", rtype)
+        return builder.build(Found(Usage.OTHER, rtype, "*", (block.line, 0), False, note=note), None)
+
     def _spec_refs(
         self, hf: HclFile, block: Block, spec: AttributeSpec, address: str, each: tuple[Any, Any] | None, idx: Any
     ) -> Iterator[Reference]:
-        for attr_path, attr, nested in _find(block, spec.path):
+        for attr_path, attr, nested, rest in _find(block, spec.path):
             if attr is None:
                 # The path ends at nested blocks (IAM statements): give them as data.
                 value: Any = [_block_value(self, b, each, idx) for b in nested]
@@ -298,9 +314,19 @@ class Instance:
                 line, col, expr_text = attr.expr.line, attr.expr.column, attr.expr.text
                 if self.scan.budget.problem and self.scan.budget_where is None:
                     self.scan.budget_where = Location(display_path(hf.path), line, col)
-            yield from self._emit(
-                hf, block, spec, address, attr_path, value, via, line, col, expr_text, attr, (each, idx), nested
-            )
+            if not rest:
+                yield from self._emit(
+                    hf, block, spec, address, attr_path, value, via, line, col, expr_text, attr, (each, idx), nested
+                )
+                continue
+            assert attr is not None
+            for sub, leaf in _walk_value(value, rest):
+                # The definition trail starts at `expr[0].model_id`, so a model
+                # in a variable's default or a module argument is found there.
+                at = Attribute(attr.name, _path_expr(attr.expr, sub), line, col)
+                yield from self._emit(
+                    hf, block, spec, address, attr_path + sub, leaf, via, line, col, expr_text, at, (each, idx), nested
+                )
 
     def _emit(
         self,
@@ -473,46 +499,88 @@ def _entry_lines(expr: Expr) -> dict[str, tuple[int, int]]:
     return out
 
 
-def _find(block: Block, path: tuple[str, ...], prefix: str = "") -> Iterator[tuple[str, Attribute | None, list[Block]]]:
-    """Walk a catalog path through nested blocks.  Yields (attribute path,
-    attribute, []) where the path ends at an attribute, or (path, None,
-    blocks) where it ends at nested blocks."""
+def _find(
+    block: Block, path: tuple[str, ...], prefix: str = ""
+) -> Iterator[tuple[str, Attribute | None, list[Block], tuple[str, ...]]]:
+    """Walk a catalog path through nested blocks and object attributes.
+    Yields (attribute path, attribute, [], rest) where the path reaches an
+    attribute (`rest`: what is left of the path to walk in its evaluated
+    value), or (path, None, blocks, ()) where it ends at nested blocks."""
     head, rest = path[0], path[1:]
     attrs = block.attributes()
     if head in attrs:
-        if rest:
-            # An object-valued attribute holds the rest of the path; the
-            # evaluator reads it, so report it as the attribute itself.
-            yield from _descend_attr(attrs[head], rest, f"{prefix}{head}")
-        else:
-            yield f"{prefix}{head}", attrs[head], []
+        yield from _descend(attrs[head].name, attrs[head].expr, rest, f"{prefix}{head}")
         return
     nested = block.blocks(head)
     if not nested:
         return
     if not rest:
-        yield f"{prefix}{head}", None, nested
+        yield f"{prefix}{head}", None, nested, ()
         return
     for i, nb in enumerate(nested):
         yield from _find(nb, rest, f"{prefix}{head}[{i}].")
 
 
-def _descend_attr(
-    attr: Attribute, rest: tuple[str, ...], path: str
-) -> Iterator[tuple[str, Attribute | None, list[Block]]]:
-    expr = attr.expr
-    for step in rest:
+def _descend(
+    name: str, expr: Expr, rest: tuple[str, ...], path: str
+) -> Iterator[tuple[str, Attribute | None, list[Block], tuple[str, ...]]]:
+    """The rest of a catalog path inside an attribute's expression.  Providers
+    built on object attributes (awscc writes `attr = { ... }` and
+    `attr = [{ ... }, ...]`, never blocks) are walked through their literal
+    objects and tuples here, so each model keeps the line it is written on;
+    where the path meets anything else (a variable, a conditional, a `for`),
+    that expression is yielded with the rest of the path, for the evaluator:
+    a model passed in `variants = var.variants` is as deployed as a literal."""
+    for i, step in enumerate(rest):
+        if isinstance(expr, TupleExpr):
+            for j, item in enumerate(expr.items):
+                yield from _descend(name, item, rest[i:], f"{path}[{j}]")
+            return
         if not isinstance(expr, ObjectExpr):
+            yield path, Attribute(name, expr, expr.line, expr.column), [], rest[i:]
             return
-        nxt = None
-        for k, v in expr.items:
-            if getattr(k, "value", None) == step:
-                nxt = v
-        if nxt is None:
+        found = [v for k, v in expr.items if getattr(k, "value", getattr(k, "name", None)) == step]
+        if not found:
             return
-        expr = nxt
+        expr = found[-1]
         path = f"{path}.{step}"
-    yield path, Attribute(attr.name, expr, expr.line, expr.column), []
+    yield path, Attribute(name, expr, expr.line, expr.column), [], ()
+
+
+def _path_expr(expr: Expr, sub: str) -> Expr:
+    """`expr` followed by the steps of `sub` (`[0].model_id`), as Terraform
+    would write the lookup."""
+    for part in re.findall(r"[^.\[\]]+", sub):
+        if part.isdigit():
+            key = Lit(expr.line, expr.column, part, int(part))
+            expr = Index(expr.line, expr.column, f"{expr.text}[{part}]", expr, key)
+        else:
+            expr = GetAttr(expr.line, expr.column, f"{expr.text}.{part}", expr, part)
+    return expr
+
+
+def _walk_value(
+    value: Any, rest: tuple[str, ...], prefix: str = "", conditional: bool = False
+) -> Iterator[tuple[str, Any]]:
+    """(sub-path, value) at `rest` inside an evaluated object: every element of
+    a list, every alternative of a condition not known statically (each
+    marked conditional, as an `Unknown` of that one alternative), and, where
+    the walk meets a value not known statically, that value with the whole
+    remaining path: the model may be inside it, so it is reported unresolved
+    with its reason rather than dropped."""
+    for v, cond in candidates(value):
+        cond = cond or conditional
+        if v is None:
+            continue
+        if isinstance(v, Unknown):
+            yield prefix + "".join(f".{p}" for p in rest), v
+        elif isinstance(v, list):
+            for i, item in enumerate(v):
+                yield from _walk_value(item, rest, f"{prefix}[{i}]", cond)
+        elif not rest:
+            yield prefix, Unknown(str(v), alternatives=(v,)) if cond else v
+        elif isinstance(v, dict) and rest[0] in v:
+            yield from _walk_value(v[rest[0]], rest[1:], f"{prefix}.{rest[0]}", cond)
 
 
 def _block_value(inst: Instance, b: Block, each: tuple[Any, Any] | None, idx: Any) -> dict[str, Any]:
@@ -525,12 +593,13 @@ def _block_value(inst: Instance, b: Block, each: tuple[Any, Any] | None, idx: An
     return out
 
 
-def provider_region(root: Instance) -> str | None:
-    """The default `aws` provider's region, when it is known statically: the
-    lifecycle can differ by region, and a bare model id is called there."""
+def provider_region(root: Instance, provider: str = "aws") -> str | None:
+    """The default `aws` (or `awscc`) provider's region, when it is known
+    statically: the lifecycle can differ by region, and a bare model id is
+    called there."""
     for _, b in root.mdir.blocks("provider"):
         attrs = b.attributes()
-        if b.labels[:1] == ("aws",) and "alias" not in attrs and "region" in attrs:
+        if b.labels[:1] == (provider,) and "alias" not in attrs and "region" in attrs:
             value = Evaluator(root.scope()).eval(attrs["region"].expr)
             return value if isinstance(value, str) and re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d+", value) else None
     return None

@@ -7,7 +7,7 @@ import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from checker.catalog import resource_types, specs_for
+from checker.catalog import not_examined, resource_types, specs_for
 from checker.discovery.walk import display_path
 from checker.model import ScanError
 from checker.sources.terraform.blocks import Span, attribute_names
@@ -126,13 +126,17 @@ class ModuleDir:
 
 def block_matters(block_type: str, labels: tuple[str, ...], body: str) -> bool:
     """Resources and data sources outside the catalog yield no reference and
-    no value known before apply, nor do catalog ones that never mention the
+    no value known before apply (but a Bedrock-looking type: it is reported
+    as not examined), nor do catalog ones that never mention the
     attribute (or block) where the catalog says the model sits; every other
     block (variables, locals, modules, outputs, providers) may carry one."""
     if block_type not in ("resource", "data") or not labels:
         return True
-    heads = _FIRST_SEGMENTS["terraform" if block_type == "resource" else "terraform_data"].get(labels[0])
-    return heads is not None and any(h in body for h in heads)
+    framework = "terraform" if block_type == "resource" else "terraform_data"
+    heads = _FIRST_SEGMENTS[framework].get(labels[0])
+    if heads is None:
+        return not_examined(framework, labels[0])  # reported as not examined
+    return any(h in body for h in heads)
 
 
 _FIRST_SEGMENTS = {

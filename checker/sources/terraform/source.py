@@ -25,7 +25,8 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
     scan = UnitScan(unit, options)
     root_dir = scan.load_dir(unit.key)
     root = Instance(scan, root_dir, "", scan.root_inputs(), (os.path.normpath(unit.key),))
-    region = provider_region(root)
+    # awscc resources are created in the awscc provider's region.
+    regions = {"aws": provider_region(root), "awscc": provider_region(root, "awscc")}
     seen: set[tuple[Any, ...]] = set()
     for ref in root.references():
         key = (ref.resource, ref.attribute, ref.raw, ref.location)
@@ -42,6 +43,7 @@ def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
             )
             break
         seen.add(key)
+        region = regions["awscc" if ref.resource_type.startswith("awscc_") else "aws"]
         if region and ref.region is None:
             ref = replace(ref, region=region)
         scan.result.references.append(ref)

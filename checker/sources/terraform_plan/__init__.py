@@ -21,10 +21,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from checker.catalog import AttributeSpec, Mode, extract_mode, specs_for, walk_path
+from checker.catalog import AttributeSpec, Mode, extract_mode, not_examined, not_examined_note, specs_for, walk_path
 from checker.catalog.extract import in_document
 from checker.catalog.records import Found, ReferenceBuilder
-from checker.model import Action, Location, Reference, ScanError, SourceFramework, SourceResult
+from checker.model import Action, Location, Reference, ScanError, SourceFramework, SourceResult, Usage
 from checker.modelid import parse_model_reference
 from checker.sources import ScanOptions, Unit, display_path
 from checker.sources.terraform_plan import positions
@@ -100,6 +100,12 @@ def _items(value: Any) -> list[Any]:
 def _specs(mode: Any, rtype: str) -> tuple[AttributeSpec, ...]:
     """Where models live in a resource type (none for most of a plan)."""
     return specs_for("terraform_data" if mode == "data" else "terraform", rtype)
+
+
+def _wanted(mode: Any, rtype: str) -> bool:
+    """A type whose instances are read: one in the catalog, or one that looks
+    like Bedrock but is not (reported as not examined, never passed)."""
+    return bool(_specs(mode, rtype)) or not_examined("terraform_data" if mode == "data" else "terraform", rtype)
 
 
 def _module_path(module_address: Any) -> tuple[str, ...]:
@@ -259,7 +265,7 @@ class Reader:
         mode, rtype, address, change = rc.get("mode"), rc.get("type"), rc.get("address"), rc.get("change")
         if not isinstance(rtype, str) or not isinstance(address, str) or not isinstance(change, dict):
             return None
-        if not _specs(mode, rtype):
+        if not _wanted(mode, rtype):
             return None  # most of a plan: skipped before any line is looked up
         actions = _actions(change)
         action = _ACTIONS.get(actions)
@@ -286,7 +292,7 @@ class Reader:
     def shown_state_instances(self) -> Iterator[Seen]:
         for module, res in _state_resources(self.doc):
             address, rtype = res.get("address"), res.get("type")
-            if not isinstance(address, str) or not isinstance(rtype, str) or not _specs(res.get("mode"), rtype):
+            if not isinstance(address, str) or not isinstance(rtype, str) or not _wanted(res.get("mode"), rtype):
                 continue
             yield Seen(
                 address=address,
@@ -311,7 +317,7 @@ class Reader:
             if not isinstance(res, dict):
                 continue
             mode, rtype, name, module = res.get("mode"), res.get("type"), res.get("name"), res.get("module")
-            if not isinstance(rtype, str) or not isinstance(name, str) or not _specs(mode, rtype):
+            if not isinstance(rtype, str) or not isinstance(name, str) or not _wanted(mode, rtype):
                 continue
             prefix = f"{module}." if isinstance(module, str) and module else ""
             base = f"{prefix}{'data.' if mode == 'data' else ''}{rtype}.{name}"
@@ -343,12 +349,25 @@ class Reader:
     def references(self) -> Iterator[Reference]:
         for seen in self.instances():
             specs = _specs(seen.mode, seen.rtype)
+            if not specs:
+                yield self._not_examined(seen)
+                continue
             region = self.region_of(seen)
             for spec in specs:
                 yield from self._spec_refs(seen, spec, region)
 
+    def _framework(self) -> SourceFramework:
+        return SourceFramework.TERRAFORM_PLAN if self.kind is Kind.PLAN else SourceFramework.TERRAFORM_STATE
+
+    def _not_examined(self, seen: Seen) -> Reference:
+        """The plan's twin of the HCL source's notice: a Bedrock-looking type
+        outside the catalog is listed, unresolved, as not examined."""
+        note = not_examined_note("terraform_data" if seen.mode == "data" else "terraform", seen.rtype)
+        builder = ReferenceBuilder(seen.address, seen.rtype, self._framework(), self.shown, seen.line, seen.line)
+        return builder.build(Found(Usage.OTHER, seen.rtype, "*", (seen.line, 0), False, note=note))
+
     def _spec_refs(self, seen: Seen, spec: AttributeSpec, region: str | None) -> Iterator[Reference]:
-        framework = SourceFramework.TERRAFORM_PLAN if self.kind is Kind.PLAN else SourceFramework.TERRAFORM_STATE
+        framework = self._framework()
         # A plan or state says where the resource's object starts, not where
         # each value sits: every reference points at that line.
         builder = ReferenceBuilder(
