@@ -119,6 +119,21 @@ def test_terraform_verdicts(sample_results: Results) -> None:
     assert verdicts(r, "terraform/main.tf", "aws_bedrock_provisioned_model_throughput.tuned") == {}
 
 
+def test_awscc_sample_verdicts(sample_results: Results) -> None:
+    """awscc writes nested settings as objects and lists of objects; checkov
+    renders them its own way, and still decides every rule on each of them."""
+    r = sample_results
+    expect(r, "terraform/awscc/agent.tf", "awscc_bedrock_agent.assistant", {1})  # override: Active
+    expect(r, "terraform/awscc/agent.tf", "awscc_iam_role_policy.agent_models", {1})
+    expect(r, "terraform/awscc/knowledge_base.tf", "awscc_bedrock_knowledge_base.handbook", set())
+    expect(r, "terraform/awscc/knowledge_base.tf", "awscc_bedrock_data_source.manuals", {1})  # parsing model
+    expect(r, "terraform/awscc/prompts.tf", "awscc_bedrock_prompt.reply", {3})  # second variant
+    expect(r, "terraform/awscc/prompts.tf", "awscc_bedrock_application_inference_profile.reporting", {1})
+    expect(r, "terraform/awscc/prompts.tf", "awscc_bedrock_intelligent_prompt_router.triage", {3})  # a `for`
+    expect(r, "terraform/awscc/agentcore.tf", "awscc_bedrockagentcore_runtime.summariser", set())
+    expect(r, "terraform/awscc/agentcore.tf", "awscc_bedrockagentcore_memory.conversations", {1})
+
+
 def test_plan_verdicts_depend_on_the_action(sample_results: Results) -> None:
     plan = "terraform/plans/tfplan.json"
     r = sample_results
@@ -248,6 +263,10 @@ def test_cli_and_checkov_agree_wherever_both_decide(sample_results: Results) -> 
             assert verdict == "PASSED", (file, resource, cid)
         compared += 1
     assert compared >= 150
+    # Every awscc sample resource the CLI reports is decided by checkov too.
+    awscc = {k for k in cli if "/terraform/awscc/" in k[0]}
+    decided = {(f"sample_iac/{f}", res) for (f, res, cid) in sample_results if cid.startswith("CKV_BEDROCK")}
+    assert len(awscc) == 9 and awscc <= decided
 
 
 def test_policies_folder_is_what_the_package_writes() -> None:
