@@ -207,8 +207,12 @@ def test_bedrock_looking_types_outside_the_catalog_are_listed_as_not_examined(tm
           model = "{CLAUDE_V2}"
         }}
 
-        resource "aws_bedrockagent_agent_action_group" "g" {{
-          action_group_name = "g"
+        resource "aws_bedrockagent_agentcore_someday" "g" {{
+          name = "g"
+        }}
+
+        resource "awscc_bedrock_not_yet_known" "none" {{
+          count = 0
         }}
 
         data "aws_bedrock_new_lookup" "l" {{}}
@@ -228,9 +232,9 @@ def test_bedrock_looking_types_outside_the_catalog_are_listed_as_not_examined(tm
     refs = refs_of(tmp_path)
     got = sorted((r.resource, r.location.line, r.resolved) for r in refs)
     assert got == [
-        ("aws_bedrockagent_agent_action_group.g", 5, False),
+        ("aws_bedrockagent_agentcore_someday.g", 5, False),
         ("awscc_bedrock_shiny_new_thing.n", 1, False),
-        ("data.aws_bedrock_new_lookup.l", 9, False),
+        ("data.aws_bedrock_new_lookup.l", 13, False),
     ]
     new = next(r for r in refs if r.resource == "awscc_bedrock_shiny_new_thing.n")
     assert new.note is not None and "awscc_bedrock_shiny_new_thing" in new.note and "not examined" in new.note
@@ -243,6 +247,7 @@ def test_no_catalog_type_is_also_listed_as_holding_none() -> None:
         for rtype in resource_types(fw):
             assert specs_for(fw, rtype) and not not_examined(fw, rtype), rtype
     assert not not_examined("terraform", "awscc_bedrock_flow_alias")
+    assert not not_examined("terraform", "aws_bedrockagent_agent_action_group")
     assert not_examined("terraform", "awscc_bedrockagentcore_future_thing")
     assert not not_examined("cloudformation", "AWS::Bedrock::Anything")
 

@@ -278,7 +278,9 @@ class Instance:
     def _block_refs(self, hf: HclFile, block: Block, framework: str, address: str) -> Iterator[Reference]:
         specs = specs_for(framework, block.labels[0])
         if not specs:
-            if not_examined(framework, block.labels[0]):
+            # Once per block, and only when it has instances (`count = 0`
+            # deploys nothing that could hold a model).
+            if not_examined(framework, block.labels[0]) and self.expansions(block):
                 yield self._not_examined(hf, block, f"{self.prefix}{address}")
             return
         for suffix, each, idx in self.expansions(block):
