@@ -43,6 +43,11 @@ class AttributeSpec:
         return ".".join(self.path)
 
 
+#: model_attributes.json's list of Bedrock-looking types read and found to hold
+#: no model (not a framework section: `not_examined` reads it).
+_WITHOUT_MODELS = "examined_without_models"
+
+
 def framework_sections(filename: str) -> Iterator[tuple[str, dict[str, Any]]]:
     """(framework, {resource type: entries}) of a data file keyed like the
     catalog; `$` keys are comments, and a framework the code does not know is
@@ -64,9 +69,6 @@ def _catalog() -> dict[str, dict[str, tuple[AttributeSpec, ...]]]:
             for rtype, specs in types.items()
         }
     return out
-
-
-_WITHOUT_MODELS = "examined_without_models"
 
 
 @lru_cache(maxsize=1)

@@ -318,3 +318,18 @@ def test_awscc_resources_are_judged_in_the_awscc_providers_region(tmp_path: Path
     refs = by_resource(refs_of(tmp_path))
     assert refs["awscc_bedrock_agent.cc"][0].region == "us-west-2"
     assert refs["aws_bedrockagent_agent.classic"][0].region == "eu-west-1"
+
+
+def test_awscc_outputs_that_stand_for_a_model_are_in_the_handles_table() -> None:
+    from checker.catalog.handles import handle_for
+
+    profile = handle_for("terraform", "awscc_bedrock_application_inference_profile", "inference_profile_arn")
+    assert profile is not None and [s.dotted for s in profile.specs] == ["model_source.copy_from"]
+    agent = handle_for("terraform", "awscc_bedrock_agent", "agent_arn")
+    assert agent is not None and {s.dotted for s in agent.specs} == {
+        "foundation_model",
+        "prompt_override_configuration.prompt_configurations.foundation_model",
+    }
+    alias = handle_for("terraform", "awscc_bedrock_agent_alias", "agent_alias_arn")
+    assert alias is not None and alias.follow == ("agent_id",)
+    assert handle_for("terraform", "awscc_bedrock_agent", "agent_status") is None
