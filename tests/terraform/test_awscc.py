@@ -333,3 +333,44 @@ def test_awscc_outputs_that_stand_for_a_model_are_in_the_handles_table() -> None
     alias = handle_for("terraform", "awscc_bedrock_agent_alias", "agent_alias_arn")
     assert alias is not None and alias.follow == ("agent_id",)
     assert handle_for("terraform", "awscc_bedrock_agent", "agent_status") is None
+
+
+def test_a_for_that_only_renames_list_items_keeps_each_items_definition(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        {
+            "main.tf": f"""
+        variable "arns" {{
+          type    = set(string)
+          default = ["{arn(HAIKU3)}", "{arn(NOVA)}"]
+        }}
+
+        locals {{
+          models = [
+            "{arn(HAIKU3)}",
+            "{arn(NOVA)}",
+          ]
+        }}
+
+        resource "awscc_bedrock_intelligent_prompt_router" "r" {{
+          models         = [for m in local.models : {{ model_arn = m }}]
+          fallback_model = {{ model_arn = local.models[1] }}
+        }}
+
+        resource "awscc_bedrock_intelligent_prompt_router" "from_set" {{
+          models = [for a in var.arns : {{ model_arn = a }}]
+        }}
+    """
+        },
+    )
+    refs = by_resource(refs_of(tmp_path))
+    got = [
+        (r.model_id, r.definition and r.definition.location.line)
+        for r in refs["awscc_bedrock_intelligent_prompt_router.r"]
+    ]
+    assert got == [(HAIKU3, 8), (NOVA, 9), (NOVA, 9)]
+    # A set iterates in its sorted order, not as written: the models are
+    # found (sorted, as Terraform gives them), and no wrong line is named.
+    from_set = refs["awscc_bedrock_intelligent_prompt_router.from_set"]
+    assert [r.model_id for r in from_set] == [NOVA, HAIKU3]  # terraform console agrees
+    assert all(r.definition is None or r.definition.location.line == 3 for r in from_set)

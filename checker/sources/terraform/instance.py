@@ -33,11 +33,13 @@ from checker.sources.terraform.hclast import (
     Block,
     Call,
     Expr,
+    ForExpr,
     GetAttr,
     HclFile,
     HclSyntaxError,
     Index,
     Lit,
+    Name,
     ObjectExpr,
     TupleExpr,
     parse_hcl,
@@ -551,14 +553,45 @@ def _descend(
 
 def _path_expr(expr: Expr, sub: str) -> Expr:
     """`expr` followed by the steps of `sub` (`[0].model_id`), as Terraform
-    would write the lookup."""
-    for part in re.findall(r"[^.\[\]]+", sub):
+    would write the lookup.  An element of a `for` over a list that only
+    renames its items (`[for m in L : { model_arn = m }][0].model_arn`, or
+    `[for m in L : m][0]`) is that element of the list (`L[0]`), so its
+    definition is the literal written there; `definition_of` still checks
+    the literal spells the model, so a set's or a map's other order gives no
+    definition rather than a wrong one."""
+    parts = re.findall(r"[^.\[\]]+", sub)
+    i = 0
+    while i < len(parts):
+        part = parts[i]
+        step = _for_element(expr, part, parts[i + 1] if i + 1 < len(parts) else None)
+        if step is not None:
+            expr, used = step
+            i += used
+            continue
         if part.isdigit():
             key = Lit(expr.line, expr.column, part, int(part))
             expr = Index(expr.line, expr.column, f"{expr.text}[{part}]", expr, key)
         else:
             expr = GetAttr(expr.line, expr.column, f"{expr.text}.{part}", expr, part)
+        i += 1
     return expr
+
+
+def _for_element(expr: Expr, part: str, nxt: str | None) -> tuple[Expr, int] | None:
+    """(collection[part], steps used) where `expr` is a plain `for` whose
+    element `part` (then key `nxt`) is just the loop's value variable."""
+    if not isinstance(expr, ForExpr) or not part.isdigit() or expr.cond is not None or expr.is_object:
+        return None
+    coll = expr.collection
+    element = Index(coll.line, coll.column, f"{coll.text}[{part}]", coll, Lit(coll.line, coll.column, part, int(part)))
+    body = expr.value_expr
+    if isinstance(body, Name) and body.name == expr.value_var:
+        return element, 1
+    if isinstance(body, ObjectExpr) and nxt is not None:
+        found = [v for k, v in body.items if getattr(k, "value", getattr(k, "name", None)) == nxt]
+        if len(found) == 1 and isinstance(found[0], Name) and found[0].name == expr.value_var:
+            return element, 2
+    return None
 
 
 def _walk_value(
