@@ -425,15 +425,12 @@ def cmd_feed_show(args: argparse.Namespace) -> int:
             sys.stderr.write(f"{args.model}: not in the lifecycle feed (as of {feed.as_of.isoformat()})\n")
             return EXIT_FINDINGS
         models = (hit,)
-    from checker.model import State
-    from checker.rules.lifecycle import replacement_advice
+    from checker.rules.lifecycle import needs_replacement, replacement_advice
 
     rows: list[dict[str, Any]] = []
     for m in models:
         st = m.status_at(ctx.as_of, args.region)
-        needs_move = st.state is not State.ACTIVE or (
-            st.days_to_eol is not None and st.days_to_eol <= ctx.eol_window_days
-        )
+        needs_move = needs_replacement(st, ctx.eol_window_days)
         advice = replacement_advice(feed, m, ctx.as_of, args.region, ctx.eol_window_days) if needs_move else None
         rows.append(
             {

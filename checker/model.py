@@ -93,6 +93,9 @@ class State(str, enum.Enum):
     PUBLIC_EXTENDED_ACCESS = "LEGACY_PUBLIC_EXTENDED_ACCESS"
     EOL = "EOL"
     NOT_IN_FEED = "NOT_IN_FEED"
+    #: AWS lists the model in its catalogue, but no source the feed read
+    #: publishes its lifecycle state: recognised (no "typo?"), never Active.
+    LIFECYCLE_UNPUBLISHED = "LIFECYCLE_UNPUBLISHED"
     UNRESOLVED = "UNRESOLVED"
 
     @property
@@ -107,6 +110,7 @@ class State(str, enum.Enum):
             "LEGACY_PUBLIC_EXTENDED_ACCESS": "Legacy (Public Extended Access)",
             "EOL": "End-of-Life",
             "NOT_IN_FEED": "not in the lifecycle feed",
+            "LIFECYCLE_UNPUBLISHED": "in AWS's catalogue, lifecycle state not published",
             "UNRESOLVED": "unresolved",
         }[self.value]
 

@@ -126,6 +126,7 @@ def feed_from_document(doc: dict[str, Any], origin: str = "feed", trusted: bool 
                 available_regions=tuple(m.get("available_regions", ())),
                 last_listed_on=_d(m.get("last_listed_on")),
                 unlisted_since=_d(m.get("unlisted_since")),
+                lifecycle_published=bool(m.get("lifecycle_published", True)),
             )
         )
     return Feed(
@@ -216,7 +217,7 @@ def _registered(feed: Feed) -> Feed:
 #: The bundled snapshot as released: the test suite validates exactly these
 #: bytes against the schema, so a scan need not import jsonschema and
 #: validate them again on every start.  Any other bytes are validated.
-BUNDLED_FEED_SHA256 = "1d56f0cf61c3b61e2d9135a9567c9b8ab47eda90633e9f3801d179dfdafec152"
+BUNDLED_FEED_SHA256 = "259970ddf81738a13d0c207c27629815a4381ff20c2eb6b67a62614293891266"
 
 
 @lru_cache(maxsize=1)

@@ -231,6 +231,8 @@ def _merge_card(
     # The card's state is one observation for the model as a whole.
     entry["status"] = card.lifecycle
     entry["status_observed_on"] = today.isoformat()
+    # A published state now stands where the catalogue listing had none.
+    entry.pop("lifecycle_published", None)
     if card.eol_date is not None and not has_rows and not entry.get("regional_schedules"):
         # Only the card announces this EOL: it applies wherever the model is offered.
         entry["eol_date"] = card.eol_date.isoformat()
@@ -270,6 +272,7 @@ def merge_api(
             if status in ("ACTIVE", "LEGACY"):
                 entry.setdefault("region_status", {})[region] = status
                 entry["status_observed_on"] = today.isoformat()
+                entry.pop("lifecycle_published", None)
                 add_source(entry, source, primary=False)
             launch = _day(life.get("startOfLifeTime"))
             if launch and not entry.get("launch_date"):

@@ -65,6 +65,10 @@ class FeedModel:
     available_regions: tuple[str, ...] = ()
     last_listed_on: date | None = None
     unlisted_since: date | None = None
+    #: False for a model AWS lists (a catalogue page, an API listing) whose
+    #: lifecycle state no source read for the entry publishes: the id is
+    #: recognised, but with neither dates nor a status it is never Active.
+    lifecycle_published: bool = True
 
     @property
     def observed_on(self) -> date | None:
@@ -132,7 +136,10 @@ class FeedModel:
                 state, basis = State.LEGACY, "status"
             elif not (legacy or pea or eol) and stored:
                 basis = "status"
-        observed = (sched.observed_on or self.observed_on) if basis == "status" else None
+            elif not (legacy or pea or eol) and not self.lifecycle_published:
+                # Listed but with no published state: saying Active would be a guess.
+                state, basis = State.LIFECYCLE_UNPUBLISHED, "listing"
+        observed = (sched.observed_on or self.observed_on) if basis in ("status", "listing") else None
         earliest = None
         if state is State.ACTIVE and self.eol_not_before is not None:
             notice = timedelta(days=LEGACY_PERIOD_DAYS.get(self.legacy_period or "6_months", 183))
@@ -152,7 +159,13 @@ class FeedModel:
 
 
 def _severity_key(s: LifecycleStatus) -> tuple[int, int]:
-    order = {State.ACTIVE: 0, State.LEGACY: 1, State.PUBLIC_EXTENDED_ACCESS: 2, State.EOL: 3}
+    order = {
+        State.ACTIVE: 0,
+        State.LIFECYCLE_UNPUBLISHED: 0,
+        State.LEGACY: 1,
+        State.PUBLIC_EXTENDED_ACCESS: 2,
+        State.EOL: 3,
+    }
     # Among equal states the earlier EOL is the worse one.
     eol_rank = -(s.eol_date.toordinal()) if s.eol_date else -(10**7)
     return order.get(s.state, 0), eol_rank

@@ -17,6 +17,7 @@ from checker.rules.lifecycle import (
     ModelIsLegacy,
     ModelNotInFeed,
     ProvisionedThroughputOnLegacyModel,
+    needs_replacement,
     replacement_advice,
 )
 from checker.rules.shape import ModelReferenceNeverMatches
@@ -44,8 +45,7 @@ def evaluate(ref: Reference, ctx: RuleContext) -> Evaluation | None:
         return Evaluation(reference=ref, model=None, status=status)
     status = model.status_at(ctx.as_of, ref.effective_region, ref.usage.usage_class)
     advice = None
-    days = status.days_to_eol
-    if status.state is not State.ACTIVE or (days is not None and days <= ctx.eol_window_days):
+    if needs_replacement(status, ctx.eol_window_days):
         advice = replacement_advice(ctx.feed, model, ctx.as_of, ref.effective_region, ctx.eol_window_days)
     return Evaluation(reference=ref, model=model, status=status, advice=advice)
 

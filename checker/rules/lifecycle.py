@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from checker.feed.model import Feed, FeedModel
-from checker.model import Action, Severity, State, Usage
+from checker.model import Action, LifecycleStatus, Severity, State, Usage
 from checker.rules.base import Evaluation, Rule, RuleContext
 
 
@@ -155,13 +155,24 @@ class ModelNotInFeed(Rule):
     name = "ModelNotInFeed"
     severity = Severity.NOTICE
     title = "Bedrock model id is not in the lifecycle feed"
-    fires_when = "the model id is not in the lifecycle feed (typo or stale feed)"
+    fires_when = (
+        "the model id is not in the lifecycle feed (typo or stale feed), or the feed lists it from AWS's "
+        "catalogue without a published lifecycle state"
+    )
     help = (
         "The id is not a model the feed knows: a typo, a model the feed does not list yet, or a stale feed. "
         "Check the id, or refresh the feed with `bedrock-lifecycle feed refresh --from-docs` (no credentials needed)."
     )
 
     def check(self, ev: Evaluation, ctx: RuleContext) -> str | None:
+        if ev.status.state is State.LIFECYCLE_UNPUBLISHED and ev.model is not None:
+            seen = ev.status.observed_on
+            return (
+                f"{_name(ev)} is in AWS's model catalogue"
+                f"{f' (listed on {seen.isoformat()})' if seen else ''}, but no page the feed read publishes "
+                "its lifecycle state, so it is not known to be Active: check it with "
+                f"`aws bedrock get-foundation-model --model-identifier {ev.model.model_id}`, or refresh the feed"
+            )
         if ev.status.state is not State.NOT_IN_FEED:
             return None
         return (
@@ -186,6 +197,17 @@ class Advice:
 _SAFE_STATES = frozenset({State.ACTIVE})
 #: Successor chains are short; a longer walk means a cycle in the data.
 _MAX_HOPS = 12
+
+
+def needs_replacement(status: LifecycleStatus, window_days: int) -> bool:
+    """Whether a model in `status` needs advice on what to move to: it is
+    going (not Active, or EOL within the window).  A model whose lifecycle is
+    not published needs none: nothing says it is going, and nothing says it
+    is safe either."""
+    days = status.days_to_eol
+    if days is not None and days <= window_days:
+        return True
+    return status.state not in (State.ACTIVE, State.LIFECYCLE_UNPUBLISHED)
 
 
 def is_safe_target(model: FeedModel, on: date, region: str | None, window_days: int) -> bool:

@@ -453,8 +453,13 @@ def test_feed_show_offers_an_active_replacement_for_every_legacy_or_eol_model_in
     assert main(["feed", "show", "--as-of", today, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)["models"]
     feed = load_bundled_feed()
-    moving = [r for r in rows if r["state"] != "ACTIVE"]
+    moving = [r for r in rows if r["state"] not in ("ACTIVE", "LIFECYCLE_UNPUBLISHED")]
     assert len(moving) > 40
+    # Catalogue models without a published state are neither moved nor ever a target.
+    unpublished = {r["model_id"] for r in rows if r["state"] == "LIFECYCLE_UNPUBLISHED"}
+    assert len(unpublished) >= 50
+    assert all(not r["replace_with"] for r in rows if r["model_id"] in unpublished)
+    assert not unpublished & {rid for r in rows for rid in r["replace_with"]}
     for r in moving:
         assert r["replace_with"] or r["no_active_replacement"], r["model_id"]
         for rid in r["replace_with"]:
@@ -519,12 +524,16 @@ def test_no_bundled_entry_is_a_dateless_status_without_its_observation_date() ->
         assert m.get("sources"), m["model_id"]
         has_dates = any(m.get(k) for k in ("legacy_date", "eol_date")) or m.get("regional_schedules")
         if not has_dates:
-            assert m.get("status") and m.get("status_observed_on"), m["model_id"]
+            # A status, or the listing that makes the id known without one: either with its day.
+            assert m.get("status") or m.get("lifecycle_published") is False, m["model_id"]
+            assert m.get("status_observed_on"), m["model_id"]
         assert m.get("kind"), m["model_id"]
     for m in feed.models:
         st = m.status_at(date(2026, 12, 1))
-        if st.basis == "status":
+        if st.basis in ("status", "listing"):
             assert st.observed_on is not None, m.model_id
+        if not m.lifecycle_published:
+            assert st.state is State.LIFECYCLE_UNPUBLISHED, m.model_id
 
 
 def test_a_verdict_on_a_stale_dateless_status_says_so_in_every_report() -> None:
