@@ -263,5 +263,11 @@ def looks_like_model_reference(value: str) -> bool:
     if ident.kind is IdKind.NOT_A_MODEL or ident.kind is IdKind.WILDCARD:
         return False
     if ident.kind in (IdKind.MODEL_ID, IdKind.INFERENCE_PROFILE_ID):
-        return ident.model_id is not None and _provider(ident.model_id) in _known()
+        if ident.model_id is None or _provider(ident.model_id) not in _known():
+            return False
+        # Every Bedrock model name carries a version or a dash (`grok-4.7`,
+        # `v3.2`); a host name such as `google.com` or `nvidia.com` does not,
+        # and providers' own domains must not read as models.
+        name = ident.model_id.split(".", 1)[1]
+        return any(c.isdigit() or c == "-" for c in name)
     return True

@@ -104,13 +104,15 @@ def replacement_sentence(f: Finding) -> str:
 
 def replacement_text(f: Finding) -> str | None:
     """The advice line for a finding, or None where a replacement does not
-    apply (the model is not in the feed)."""
+    apply (the model is not in the feed, or nothing says it is going)."""
     if f.replacements:
         if f.replacement_suggested:
             return f"suggested replacement (AWS names no Active successor): {', '.join(f.replacements)}"
         return f"replace with: {', '.join(f.replacements)}"
-    if f.model_name is None or (f.status.state is State.ACTIVE and f.status.eol_date is None):
-        return None  # not in the feed, or Active with no end announced (an ARN-shape warning): nothing to replace
+    if f.model_name is None or f.status.state is State.LIFECYCLE_UNPUBLISHED:
+        return None  # not in the feed, or no lifecycle published: nothing to replace it by
+    if f.status.state is State.ACTIVE and f.status.eol_date is None:
+        return None  # Active with no end announced (an ARN-shape warning): nothing to replace
     return "no Active replacement is known"
 
 

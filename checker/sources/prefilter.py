@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from checker.modelid import known_providers
+
 _TOKENS = (
     b"bedrock",
     b"foundation-model",
@@ -66,7 +68,16 @@ _TEMPLATE = (".yaml", ".yml", ".json", ".template", ".templ")
 
 def may_hold_models(data: bytes | str) -> bool:
     low = (data.encode("utf-8", "replace") if isinstance(data, str) else data).lower()
-    return any(token in low for token in _TOKENS)
+    return any(token in low for token in _tokens(known_providers()))
+
+
+@lru_cache(maxsize=4)
+def _tokens(providers: frozenset[str]) -> tuple[bytes, ...]:
+    """The fixed tokens plus `provider.` for every provider the feed's ids
+    use: a provider new to Bedrock (`xai.` in an environment variable) counts
+    as soon as the feed lists one of its models, with no list here to update."""
+    extra = sorted({f"{p}.".encode() for p in providers} - set(_TOKENS))
+    return _TOKENS + tuple(t for t in extra if not any(s in t for s in _TOKENS))
 
 
 @lru_cache(maxsize=1)

@@ -560,6 +560,10 @@ def test_a_verdict_on_a_stale_dateless_status_says_so_in_every_report() -> None:
     notes = sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"]
     assert any(n["level"] == "warning" and "90 days old" in n["message"]["text"] for n in notes)
     assert sarif["runs"][0]["properties"]["feed"]["ageDays"] == 90
+    html = render("html", old)
+    assert '<p class="notice warning">warning: the lifecycle feed&#x27;s data is 90 days old' in html
+    assert "Lifecycle feed: bundled feed" in html and "data as of 2026-12-01" in html
+    assert "rest on a status without dates observed more than 30 days" in render("html", result)
     fresh = render("text", result)
     assert "older than --max-feed-age" not in fresh and "Lifecycle feed: bundled feed" in fresh
     assert stale, "sample_iac names models whose only fact is a 2025-11 'Active'"
@@ -678,11 +682,9 @@ def test_the_scheduled_workflow_runs_commands_this_cli_accepts() -> None:
     assert (repo / "tools" / "pin_bundled_feed.py").is_file()
 
 
-def test_docs_and_api_refresh_together(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """--from-docs --from-api: the pages first, then ListFoundationModels
-    (botocore Stubber, never the network); one diff covers both."""
+def _stub_bedrock(monkeypatch: pytest.MonkeyPatch) -> Any:
+    """ListFoundationModels in us-east-1 through botocore's Stubber (never the
+    network): one Legacy model, no inference profiles."""
     import boto3
     from botocore.stub import Stubber
 
@@ -712,6 +714,15 @@ def test_docs_and_api_refresh_together(
             return client
 
     monkeypatch.setattr(feed_aws, "_session", lambda profile: OneClient())
+    return stub
+
+
+def test_docs_and_api_refresh_together(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--from-docs --from-api: the pages first, then ListFoundationModels
+    (botocore Stubber, never the network); one diff covers both."""
+    stub = _stub_bedrock(monkeypatch)
     start = tmp_path / "start.json"
     start.write_text(json.dumps(START))
     out = tmp_path / "feed.json"
@@ -742,6 +753,23 @@ def test_docs_and_api_refresh_together(
     assert w2.status_at(date(2026, 11, 1), "us-east-1").state is State.LEGACY
     assert any(s.get("api") == "ListFoundationModels" for s in w2.sources)
     assert any(s.get("url", "").endswith("model-card-acme-writer-2.md") for s in w2.sources)
+    assert "+ acme.writer-v2 (Acme Writer 2): new, Legacy" in (tmp_path / "feed.json.diff").read_text()
+
+
+def test_an_api_only_refresh_prints_and_writes_its_diff(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stub = _stub_bedrock(monkeypatch)
+    start = tmp_path / "start.json"
+    start.write_text(json.dumps(START))
+    out = tmp_path / "feed.json"
+    args = ["feed", "refresh", "--region", "us-east-1", "--feed", str(start), "-o", str(out), "--today", "2026-11-01"]
+    assert main([*args, "--diff", str(tmp_path / "changes.txt")]) == 0
+    stub.assert_no_pending_responses()
+    printed = capsys.readouterr().out.splitlines()
+    written = (tmp_path / "changes.txt").read_text().splitlines()
+    assert "+ acme.writer-v2 (acme.writer-v2): new, Legacy" in printed
+    assert [line for line in printed if line[:1] in "+-~?"] == written
 
 
 def test_every_unreadable_card_is_named_in_one_error(tmp_path: Path) -> None:
