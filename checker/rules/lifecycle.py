@@ -156,8 +156,8 @@ class ModelNotInFeed(Rule):
     severity = Severity.NOTICE
     title = "Bedrock model id is not in the lifecycle feed"
     fires_when = (
-        "the model id is not in the lifecycle feed (typo or stale feed), or the feed lists it from AWS's "
-        "catalogue without a published lifecycle state"
+        "the model id is not in the lifecycle feed (typo or stale feed), or the feed knows no published lifecycle "
+        "state for it"
     )
     help = (
         "The id is not a model the feed knows: a typo, a model the feed does not list yet, or a stale feed. "

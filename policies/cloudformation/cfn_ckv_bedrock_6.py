@@ -1,4 +1,5 @@
-"""CKV_BEDROCK_6 (CloudFormation): fails when the model id is not in the lifecycle feed (typo or stale feed)."""
+"""CKV_BEDROCK_6 (CloudFormation): fails when the model id is not in the lifecycle feed (typo or stale feed), or the
+feed knows no published lifecycle state for it."""
 
 import bedrock_lifecycle_bootstrap  # noqa: F401  (makes `checker` importable from a git clone)
 
