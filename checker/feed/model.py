@@ -38,6 +38,10 @@ class Schedule:
         return not self.regions or region in self.regions
 
 
+#: The schedule of a region no announced schedule covers: no dates.
+_OUTSIDE_EVERY_SCHEDULE = Schedule()
+
+
 @dataclass(frozen=True)
 class FeedModel:
     model_id: str
@@ -88,10 +92,13 @@ class FeedModel:
         """The model's state on `on`.
 
         With a known region, the schedule that covers the region decides (a
-        regional schedule first, then the top-level one); a region outside
-        every announced schedule is Active there, as AWS's Legacy page says.
-        With an unknown region the worst schedule decides, because the
-        template may be deployed to any region.
+        regional schedule first, then the top-level one).  A region outside
+        every announced schedule where the feed knows the model is offered
+        (its card's regions, an API listing there) is Active there, as AWS's
+        Legacy page says; where the feed does not know that, the worst
+        schedule decides, as it does with an unknown region, because the
+        template may be deployed anywhere and a schedule's regions may be
+        every region the model ever had.
         """
         candidates: list[Schedule] = []
         if region is not None:
@@ -100,9 +107,20 @@ class FeedModel:
                 candidates = regional
             elif self.schedule.covers(region):
                 candidates = [self.schedule]
+            elif region in self.available_regions or region in self.region_status:
+                # Offered here, outside every announced schedule: no date applies
+                # here, only what is known of the region (its API status) or the model.
+                candidates = [_OUTSIDE_EVERY_SCHEDULE]
+            else:
+                # Not known to be offered here: a schedule's regions may be all the
+                # regions the model ever had, so calling it Active could hide an
+                # End-of-Life model; as with an unknown region, the worst decides.
+                candidates = [self.schedule, *self.regional_schedules]
         else:
             candidates = [self.schedule, *self.regional_schedules]
-        candidates = [s for s in candidates if s.has_dates or s.status] or [self.schedule]
+        candidates = [s for s in candidates if s.has_dates or s.status or s is _OUTSIDE_EVERY_SCHEDULE] or [
+            self.schedule
+        ]
 
         statuses = [self._status_for(s, on, region, usage_class) for s in candidates]
         return max(statuses, key=_severity_key)

@@ -174,3 +174,39 @@ def test_a_refresh_that_reads_a_state_replaces_the_unpublished_listing(status: s
     model = feed_from_document(new).lookup("openai.gpt-oss-20b-1:0")
     assert model is not None
     assert model.status_at(TODAY, "us-east-1").state.value == status
+
+
+# --------------------------------------------------------------------------- regions outside every schedule
+
+
+def test_a_region_outside_every_schedule_is_active_only_where_the_model_is_known_to_be_offered() -> None:
+    doc = {
+        "schema_version": "1.1",
+        "as_of": "2026-10-01",
+        "models": [
+            {
+                "model_id": "acme.old-v1:0",
+                "provider": "Acme",
+                "name": "Acme Old",
+                "regions": ["us-east-1"],
+                "legacy_date": "2026-01-01",
+                "eol_date": "2026-07-01",
+                "regional_schedules": [{"regions": ["eu-west-1"], "legacy_date": "2026-02-01"}],
+                "available_regions": ["us-east-1", "eu-west-1", "ca-central-1"],
+                "region_status": {"ap-south-1": "ACTIVE"},
+                "status_observed_on": "2026-10-01",
+                "source": {"url": "https://example.com/acme", "read_on": "2026-10-01"},
+            }
+        ],
+    }
+    model = feed_from_document(doc).lookup("acme.old-v1:0")
+    assert model is not None
+    on = date(2026, 10, 2)
+    assert model.status_at(on, "us-east-1").state is State.EOL
+    assert model.status_at(on, "eu-west-1").state is State.LEGACY
+    # Offered there (its card's regions, an API listing), outside every schedule: Active.
+    assert model.status_at(on, "ca-central-1").state is State.ACTIVE
+    assert model.status_at(on, "ap-south-1").state is State.ACTIVE
+    # Not known to be offered there: the worst schedule decides, as with no region.
+    assert model.status_at(on, "sa-east-1").state is State.EOL
+    assert model.status_at(on, None).state is State.EOL
