@@ -32,6 +32,16 @@ def _scan(path: Path, feed: object | None = None) -> object:
     return scan([str(path)], ScanSettings(as_of=TODAY, feed=feed or load_bundled_feed()))  # type: ignore[arg-type]
 
 
+def _agent(tmp_path: Path, model_id: str) -> Path:
+    """A directory with one Bedrock agent on `model_id`."""
+    (tmp_path / "main.tf").write_text(
+        'resource "aws_bedrockagent_agent" "a" {\n  agent_name = "a"\n'
+        '  agent_resource_role_arn = "arn:aws:iam::123456789012:role/r"\n'
+        f'  foundation_model = "{model_id}"\n}}\n'
+    )
+    return tmp_path
+
+
 def _by_resource(result: object) -> dict[str, list[object]]:
     out: dict[str, list[object]] = {}
     for a in result.references:  # type: ignore[attr-defined]
@@ -137,18 +147,13 @@ def test_a_custom_feeds_provider_is_found_in_an_environment_variable(tmp_path: P
 
 
 def test_a_catalogue_model_without_a_published_lifecycle_is_known_but_never_active(tmp_path: Path) -> None:
-    (tmp_path / "main.tf").write_text(
-        'resource "aws_bedrockagent_agent" "a" {\n  agent_name = "a"\n'
-        '  agent_resource_role_arn = "arn:aws:iam::123456789012:role/r"\n'
-        '  foundation_model = "openai.gpt-oss-120b-1:0"\n}\n'
-    )
-    result = _scan(tmp_path)
+    result = _scan(_agent(tmp_path, "openai.gpt-oss-20b-1:0"))
     (a,) = result.references  # type: ignore[attr-defined]
     assert a.status.state is State.LIFECYCLE_UNPUBLISHED and a.status.state is not State.ACTIVE
     (f,) = result.findings  # type: ignore[attr-defined]
     assert f.rule_id == "CKV_BEDROCK_6" and not f.replacements
     text = render("text", result)  # type: ignore[arg-type]
-    assert "gpt-oss-120b (openai.gpt-oss-120b-1:0) is in AWS's model catalogue (listed on 2026-10-09)" in text
+    assert "gpt-oss-20b (openai.gpt-oss-20b-1:0) is in AWS's model catalogue (listed on 2026-10-09)" in text
     assert "typo" not in text and "no Active replacement" not in text
     doc = json.loads(render("json", result))  # type: ignore[arg-type]
     assert doc["references"][0]["status"] == "LIFECYCLE_UNPUBLISHED"
@@ -210,3 +215,14 @@ def test_a_region_outside_every_schedule_is_active_only_where_the_model_is_known
     # Not known to be offered there: the worst schedule decides, as with no region.
     assert model.status_at(on, "sa-east-1").state is State.EOL
     assert model.status_at(on, None).state is State.EOL
+
+
+def test_an_active_read_from_an_undated_card_transcription_is_dated_by_the_launch_and_flagged(tmp_path: Path) -> None:
+    """gpt-oss-120b's 'Active' comes from a transcription of its card that
+    records no date: the launch date is the earliest it can have been seen,
+    so the verdict says it rests on an old observation."""
+    result = _scan(_agent(tmp_path, "openai.gpt-oss-120b-1:0"))
+    (a,) = result.references  # type: ignore[attr-defined]
+    assert a.status.state is State.ACTIVE and a.status.basis == "status"
+    assert a.status.observed_on == date(2025, 8, 5)
+    assert "rest on a status without dates observed more than 30 days" in render("text", result)  # type: ignore[arg-type]
