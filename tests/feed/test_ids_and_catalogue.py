@@ -169,6 +169,35 @@ def test_a_catalogue_model_without_a_published_lifecycle_is_known_but_never_acti
             assert not unpublished & set(advice.models), m.model_id
 
 
+def test_a_docs_refresh_that_reads_the_card_replaces_the_unpublished_listing() -> None:
+    from checker.feed.docs import read_docs
+    from checker.feed.merge import merge_docs
+
+    snap = read_docs(str(HERE / "fixtures" / "docs" / "base"))
+    card = next(c for c in snap.cards if c.model_id.startswith("acme.embed"))
+    doc = {
+        "schema_version": "1.1",
+        "as_of": "2026-10-01",
+        "models": [
+            {
+                "model_id": card.model_id,
+                "provider": "Acme",
+                "name": "Acme Embed 3",
+                "lifecycle_published": False,
+                "status_observed_on": "2026-10-01",
+                "source": {"url": "https://example.com/listing", "read_on": "2026-10-01"},
+            }
+        ],
+    }
+    before = feed_from_document(doc).lookup(card.model_id)
+    assert before is not None and before.status_at(TODAY).state is State.LIFECYCLE_UNPUBLISHED
+    new = merge_docs(doc, snap, date(2026, 11, 1))
+    entry = next(m for m in new["models"] if m["model_id"] == card.model_id)
+    assert "lifecycle_published" not in entry and entry["status"] == card.lifecycle
+    after = feed_from_document(new).lookup(card.model_id)
+    assert after is not None and after.status_at(date(2026, 11, 2)).state is not State.LIFECYCLE_UNPUBLISHED
+
+
 @pytest.mark.parametrize("status", ["ACTIVE", "LEGACY"])
 def test_a_refresh_that_reads_a_state_replaces_the_unpublished_listing(status: str) -> None:
     doc = copy.deepcopy(load_bundled_feed().raw)
