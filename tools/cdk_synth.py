@@ -113,6 +113,10 @@ def synth(out: Path) -> None:
         cwd=str(APP),
         env=env,
     )
+    # aws-cdk-lib writes its timing counters only when a synth is slow (a
+    # loaded machine): not part of the assembly, and it would make the synth's
+    # output depend on the machine's load.
+    (tmp / "performance-counters.json").unlink(missing_ok=True)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
 
