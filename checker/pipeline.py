@@ -36,6 +36,7 @@ from checker.model import (
     ScanError,
     ScanResult,
     Severity,
+    SourceFramework,
     SourceResult,
     State,
 )
@@ -292,11 +293,14 @@ def _assess_one(
 
 def _dedupe(refs: Iterable[Reference]) -> list[Reference]:
     """Two sources can reach the same value (a nested template scanned through
-    its parent and on its own); report each place once."""
+    its parent and on its own); report each place once.  A Terraform module
+    called by several roots (a repository's examples) is one instance per
+    root, told apart by `via`, which names the root's call: each is kept."""
     seen: set[tuple[object, ...]] = set()
     out = []
     for r in refs:
-        key = (r.location.file, r.location.line, r.location.column, r.resource, r.attribute, r.raw, r.action)
+        roots = r.via if r.framework is SourceFramework.TERRAFORM else ()
+        key = (r.location.file, r.location.line, r.location.column, r.resource, r.attribute, r.raw, r.action, roots)
         if key in seen:
             continue
         seen.add(key)

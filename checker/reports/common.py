@@ -3,14 +3,34 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 
-from checker.model import Definition, Finding, LifecycleStatus, Reference, ScanResult, State
+from checker.model import Definition, Finding, LifecycleStatus, Reference, ScanResult, SourceFramework, State
 
 
 def reference_key(ref: Reference) -> str:
     """What identifies a place across commits: not its line, which moves."""
-    return "|".join((ref.location.file, ref.resource, ref.attribute, ref.model_id or ref.raw))
+    key = "|".join((ref.location.file, ref.resource, ref.attribute, ref.model_id or ref.raw))
+    root = _calling_root(ref)
+    return f"{key}|{root}" if root is not None else key
+
+
+def _calling_root(ref: Reference) -> str | None:
+    """The root module's directory, for a Terraform module outside it: a
+    module that several roots call (a repository's `examples/*` calling
+    `../..`) is one place per root.  `via` starts at the root's call.  A
+    module inside its root's tree keeps the key it always had, so existing
+    baselines still match."""
+    if ref.framework is not SourceFramework.TERRAFORM or not ref.via:
+        return None
+    first = ref.via[0].file
+    if not first.endswith((".tf", ".tf.json")):
+        return None
+    root = os.path.dirname(first)
+    if not root or ref.location.file.startswith(root + os.sep):
+        return None
+    return root
 
 
 def fingerprint(f: Finding) -> str:

@@ -39,7 +39,7 @@ resource "aws_bedrock_custom_model" "tuned" {
   }
 }
 
-# Known only after the custom model exists: reported as unresolved.
+# Known only after apply: judged by the base model the custom model names.
 resource "aws_bedrock_provisioned_model_throughput" "tuned" {
   provisioned_model_name = "${local.name_prefix}-tuned"
   model_arn              = aws_bedrock_custom_model.tuned.custom_model_arn

@@ -213,7 +213,7 @@ def test_every_unresolved_reference_names_the_input(tmp_path: Any) -> None:
         'data "aws_ssm_parameter" "p" {\n  name = "x"\n}\n'
         'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = var.model\n}\n'
         'resource "aws_bedrockagent_agent" "b" {\n  foundation_model = data.aws_ssm_parameter.p.value\n}\n'
-        'resource "aws_bedrockagent_agent" "c" {\n  foundation_model = aws_bedrockagent_agent.a.agent_arn\n}\n'
+        'resource "aws_bedrockagent_agent" "c" {\n  foundation_model = aws_bedrockagent_agent.a.prepared_at\n}\n'
         'resource "aws_bedrockagent_agent" "d" {\n  foundation_model = provider::aws::arn_build("a")\n}\n'
         'resource "aws_bedrockagent_agent" "e" {\n  foundation_model = element(["x", "y"], -1)\n}\n'
     )

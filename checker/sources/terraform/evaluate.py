@@ -117,6 +117,10 @@ class Scope:
     extra: dict[str, Any] = field(default_factory=dict)
     vars_read: set[str] = field(default_factory=set)
     budget: Budget = field(default_factory=Budget)
+    #: (type, name, index or (), attribute) -> what a resource's output stands
+    #: for (a profile's ARN for the model it copies: catalog/handles.py), or
+    #: None when it is just an apply-time value.
+    resource: Callable[[str, str, tuple[Any, ...], str], Any] | None = None
 
     def child(self, **names: Any) -> Scope:
         return Scope(
@@ -129,6 +133,7 @@ class Scope:
             {**self.extra, **names},
             self.vars_read,
             self.budget,
+            self.resource,
         )
 
 
@@ -426,7 +431,25 @@ class Evaluator:
             return Unknown(expr.text, reason=f"`{expr.text}` is not known before apply")
         if len(path) < 3:
             return Unknown(expr.text, reason=f"`{expr.text}` is not a name defined here")
+        if scope.resource is not None and isinstance(rest[0], str):
+            chained = self._resource_output(head, rest[0], rest[1:])
+            if chained is not None:
+                return self._descend(chained[0], chained[1], expr)
         return Unknown(expr.text, reason=f"`{expr.text}` is a resource attribute, known only after apply")
+
+    def _resource_output(self, rtype: str, name: str, rest: list[str | Expr]) -> tuple[Any, list[str | Expr]] | None:
+        """`TYPE.NAME.ATTR` or `TYPE.NAME[KEY].ATTR` that stands for a model, and the steps after it."""
+        assert self.scope.resource is not None
+        index: tuple[Any, ...] = ()
+        if rest and not isinstance(rest[0], str):
+            key = self.ev(rest[0])
+            if isinstance(key, Unknown):
+                return None
+            index, rest = (key,), rest[1:]
+        if not rest or not isinstance(rest[0], str):
+            return None
+        value = self.scope.resource(rtype, name, index, rest[0])
+        return None if value is None else (value, rest[1:])
 
     def _descend(self, value: Any, rest: list[str | Expr], expr: Expr) -> Any:
         for step in rest:

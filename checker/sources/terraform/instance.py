@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.catalog import AttributeSpec, not_examined, not_examined_note, specs_for
 from checker.catalog.extract import in_document
+from checker.catalog.handles import Handle, handle_for
 from checker.catalog.records import Found, ReferenceBuilder
 from checker.catalog.special import DATA_LOOKUPS
 from checker.discovery.walk import display_path
 from checker.model import Definition, Location, Reference, ScanError, SourceFramework, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
+from checker.sources.terraform.chains import Stands, links
 from checker.sources.terraform.evaluate import (
     Budget,
     EvalError,
@@ -28,6 +31,7 @@ from checker.sources.terraform.evaluate import (
     for_each_of,
     is_string_type,
 )
+from checker.sources.terraform.functions.core import TfSet
 from checker.sources.terraform.hclast import (
     Attribute,
     Block,
@@ -50,27 +54,44 @@ from checker.sources.terraform.origin import Origin, definition_of
 from checker.sources.terraform.unit_scan import UnitScan
 from checker.sources.values import Unknown, candidates
 
-#: Most instances one count/for_each may expand to; beyond that the value is
-#: treated as unknown rather than exploding the scan.
+#: Most instances one count/for_each may expand to; beyond that the values
+#: are unknown and an error names the block, rather than exploding the scan.
 MAX_INSTANCES = 1000
+#: Deepest chain of local module calls followed (real trees are a few deep).
 MAX_MODULE_DEPTH = 32
-#: Most references one unit may give: `count` and `for_each` on nested module
+#: Most module instances one root module may create (`count`/`for_each` on
+#: nested calls multiply); past it later calls are not read, with an error.
+MAX_MODULE_INSTANCES = MAX_INSTANCES * 10
+#: Arguments of a module call that are Terraform's, not the module's inputs.
+META_ARGUMENTS = ("source", "version", "count", "for_each", "providers", "depends_on")
 
 
 class Instance:
     """One instance of a module: its inputs, its locals, its references."""
 
     def __init__(
-        self, scan: UnitScan, mdir: ModuleDir, prefix: str, inputs: dict[str, Input], chain: tuple[str, ...]
+        self,
+        scan: UnitScan,
+        mdir: ModuleDir,
+        prefix: str,
+        inputs: dict[str, Input],
+        chain: tuple[str, ...],
+        calls: tuple[Location, ...] = (),
     ) -> None:
         self.scan = scan
         self.mdir = mdir
         self.prefix = prefix
         self.inputs = inputs
         self.chain = chain
+        #: The module blocks that created this instance, the root's first: a
+        #: reference names the root it was reached from, so the instances of
+        #: one module called by many example roots stay apart.
+        self.calls = calls
         self._locals: dict[str, tuple[Any, frozenset[str]]] = {}
         self._evaluating: set[str] = set()
         self._children: dict[str, list[tuple[str, Instance]]] = {}
+        self._outputs: dict[str, Any] = {}
+        self._resolving: set[tuple[str, str, tuple[Any, ...]]] = set()
 
     # --- name resolution -------------------------------------------------
     def scope(self, each: tuple[Any, Any] | None = None, count_index: Any = None) -> Scope:
@@ -83,6 +104,7 @@ class Instance:
             count_index,
             extra={"path": self.scan.paths(self.mdir.path)},
             budget=self.scan.budget,
+            resource=self.resource_output,
         )
         reads = scope.vars_read
 
@@ -149,22 +171,134 @@ class Instance:
         return Unknown(f"data.{dtype}.{dname}.{attr}")
 
     def module_output(self, mname: str, output: str) -> Any:
-        children = self.children().get(mname, [])
+        children = self.child_instances(mname)
         if len(children) != 1:
             return Unknown(f"module.{mname}.{output}")
-        child = children[0][1]
-        for _, b in child.mdir.blocks("output", output):
+        return children[0][1].output(output)
+
+    def output(self, name: str) -> Any:
+        """An output's value, once per instance: sibling modules read each
+        other's outputs many times."""
+        if name in self._outputs:
+            return self._outputs[name]
+        self._outputs[name] = Unknown(
+            f"output.{name}", reason=f"output `{name}` depends on its own value (Terraform reports a cycle)"
+        )
+        value: Any = Unknown(
+            f"output.{name}", reason=f"output `{name}` is not defined in {display_path(self.mdir.path)}"
+        )
+        for _, b in self.mdir.blocks("output", name):
             if "value" in b.attributes():
-                return Evaluator(child.scope()).eval(b.attributes()["value"].expr)
-        return Unknown(f"module.{mname}.{output}")
+                value = Evaluator(self.scope()).eval(b.attributes()["value"].expr)
+        self._outputs[name] = value
+        return value
+
+    def resource_output(self, rtype: str, rname: str, index: tuple[Any, ...], attr: str) -> Stands | None:
+        """What `rtype.rname[index].attr` stands for when the handles table
+        says it names a model (a profile's ARN, a custom model's ARN, an
+        alias's agent): the values of that resource's own arguments,
+        evaluated in its instance.  None for any other output."""
+        handle = handle_for("terraform", rtype, attr)
+        if handle is None:
+            return None
+        key = (rtype, rname, index)
+        if key in self._resolving:
+            return None  # the resource reads its own output: Terraform's cycle
+        self._resolving.add(key)
+        try:
+            return self._stands(handle, rtype, rname, index, attr)
+        finally:
+            self._resolving.discard(key)
+
+    def _stands(self, handle: Handle, rtype: str, rname: str, index: tuple[Any, ...], attr: str) -> Stands | None:
+        for hf, b in self.mdir.blocks("resource", rtype):
+            if b.labels[1:2] != (rname,):
+                continue
+            for suffix, each, idx in self.expansions(hf, b):
+                if suffix != (f"[{_quoted(index[0]) if isinstance(index[0], str) else index[0]}]" if index else ""):
+                    continue
+                address = f"{self.prefix}{rtype}.{rname}{suffix}"
+                shown = display_path(hf.path)
+                paths = [s.path for s in handle.specs] or [handle.follow]
+                values: list[Any] = []
+                where: list[Location] = []
+                origins: list[Any] = []
+                for path in paths:
+                    for _, a, _nested, rest, names in _find(b, path):
+                        if a is None:
+                            continue
+                        v = Evaluator(self.scope(each, idx).child(**names)).eval(a.expr)
+                        if rest:
+                            values.extend(leaf for _, leaf in _walk_value(v, rest))
+                        else:
+                            values.append(v)
+                        where.append(Location(shown, a.expr.line, a.expr.column))
+                        origins.append((Origin(a.expr, shown, f"argument of {address}", self), each, idx))
+                if not values:
+                    return None
+                text = f"{address}.{attr}"
+                return Stands(
+                    text,
+                    reason=f"`{address}.{attr}` is a resource attribute, known only after apply",
+                    values=tuple(values),
+                    through=address,
+                    where=tuple(where),
+                    origins=tuple(origins),
+                )
+        return None
+
+    def dynamic(
+        self, d: Block, names: Names, each: tuple[Any, Any] | None, idx: Any, shown: str = ""
+    ) -> list[tuple[Block, Names]]:
+        """A `dynamic "x"` block's content, once per element of its
+        `for_each` (a list, set or map), with the iterator (`x.key`,
+        `x.value`, or the `iterator` name).  An unknown `for_each` gives one
+        content whose iterator is unknown, so its models are reported
+        unresolved rather than dropped."""
+        attrs = d.attributes()
+        content = d.blocks("content")
+        if not d.labels or "for_each" not in attrs or len(content) != 1:
+            return []
+        it = d.labels[0]
+        if "iterator" in attrs:
+            it = attrs["iterator"].expr.text.strip()
+        scope = self.scope(each, idx).child(**names)
+        coll = Evaluator(scope).eval(attrs["for_each"].expr)
+        pairs: list[tuple[Any, Any]]
+        if isinstance(coll, dict):
+            pairs = list(coll.items())
+        elif isinstance(coll, TfSet):
+            pairs = [(v, v) for v in coll]
+        elif isinstance(coll, list):
+            pairs = list(enumerate(coll))
+        elif isinstance(coll, Unknown):
+            why = coll.reason or f"`{attrs['for_each'].expr.text}` is not known before apply"
+            pairs = [(Unknown(f"{it}.key", reason=why), Unknown(f"{it}.value", reason=why))]
+        else:
+            return []
+        if len(pairs) > MAX_INSTANCES:
+            what = f'dynamic "{d.labels[0]}" has {len(pairs):,} elements, over the limit of {MAX_INSTANCES:,}'
+            why = self._over_limit(shown or display_path(self.mdir.path), attrs["for_each"], what)
+            pairs = [(Unknown(f"{it}.key", reason=why), Unknown(f"{it}.value", reason=why))]
+        # The variables the collection came from belong to the content's
+        # `via`: kept under READS, a key no HCL name can spell.
+        outer: Dynamic = names.get(READS, Dynamic())
+        reads = frozenset(scope.vars_read) | outer.reads
+        fe = attrs["for_each"].expr
+        return [
+            (content[0], {**names, it: {"key": k, "value": v}, READS: Dynamic(reads, (*outer.iterators, (it, fe, k)))})
+            for k, v in pairs
+        ]
 
     def eval_with_via(
-        self, expr: Expr, each: tuple[Any, Any] | None = None, count_index: Any = None
+        self, expr: Expr, each: tuple[Any, Any] | None = None, count_index: Any = None, names: Names | None = None
     ) -> tuple[Any, tuple[Location, ...]]:
         scope = self.scope(each, count_index)
+        if names:
+            scope = scope.child(**names)
         value = Evaluator(scope).eval(expr)
         via: list[Location] = []
-        for name in sorted(scope.vars_read):
+        for name in sorted(scope.vars_read | (names or {}).get(READS, Dynamic()).reads):
             inp = self.inputs.get(name)
             if inp is None:
                 continue
@@ -174,27 +308,36 @@ class Instance:
         return value, tuple(via)
 
     # --- expansion -------------------------------------------------------
-    def expansions(self, block: Block) -> list[tuple[str, tuple[Any, Any] | None, Any]]:
+    def expansions(self, hf: HclFile, block: Block) -> list[tuple[str, tuple[Any, Any] | None, Any]]:
         """(address suffix, each, count.index) for each instance of a block."""
         attrs = block.attributes()
+        shown = display_path(hf.path)
         try:
             if "count" in attrs:
                 n = count_of(self._meta_argument(attrs["count"].expr))
                 if isinstance(n, int) and n <= MAX_INSTANCES:
                     return [(f"[{i}]", None, i) for i in range(n)]
-                why = n.reason if isinstance(n, Unknown) else f"count is over {MAX_INSTANCES}"
+                if isinstance(n, Unknown):
+                    why = n.reason
+                else:
+                    why = self._over_limit(shown, attrs["count"], f"count is {n}, over the limit of {MAX_INSTANCES:,}")
                 return [("", None, Unknown("count.index", reason=why))]
             if "for_each" in attrs:
                 pairs = for_each_of(self._meta_argument(attrs["for_each"].expr))
                 if isinstance(pairs, list) and len(pairs) <= MAX_INSTANCES:
                     return [(f"[{_quoted(k)}]", (k, v), None) for k, v in pairs]
-                why = pairs.reason if isinstance(pairs, Unknown) else f"for_each is over {MAX_INSTANCES}"
+                if isinstance(pairs, Unknown):
+                    why = pairs.reason
+                else:
+                    why = self._over_limit(
+                        shown,
+                        attrs["for_each"],
+                        f"for_each has {len(pairs):,} elements, over the limit of {MAX_INSTANCES:,}",
+                    )
                 return [("", (Unknown("each.key", reason=why), Unknown("each.value", reason=why)), None)]
         except EvalError as exc:
             where = attrs["count" if "count" in attrs else "for_each"]
-            self.scan.result.errors.append(
-                ScanError(display_path(self.mdir.path), f"Terraform rejects this {where.name}: {exc}", where.line)
-            )
+            self.scan.error_once(ScanError(shown, f"Terraform rejects this {where.name}: {exc}", where.line))
             why = f"Terraform rejects the {where.name}: {exc}"
             return [
                 (
@@ -205,6 +348,20 @@ class Instance:
             ]
         return [("", None, None)]
 
+    def _over_limit(self, shown: str, where: Attribute, what: str) -> str:
+        """A count/for_each past the expansion limit: its instances are not
+        expanded, so the values that use it are unknown; the error says which
+        block and which limit, so the scan exits 2 instead of passing."""
+        self.scan.error_once(
+            ScanError(
+                shown,
+                f"{what}: its instances are not expanded, and the model references that use "
+                f"count.index, each.key or each.value are reported as unresolved",
+                where.line,
+            )
+        )
+        return f"{what} (not expanded)"
+
     def _meta_argument(self, expr: Expr) -> Any:
         """`count` or `for_each`: what Terraform rejects raises EvalError,
         so it is reported as an error, not only as an unknown value."""
@@ -214,54 +371,93 @@ class Instance:
             return Unknown(expr.text, reason=f"not evaluated by this scanner: {exc}")
 
     def children(self) -> dict[str, list[tuple[str, Instance]]]:
-        if self._children or not any(True for _ in self.mdir.blocks("module")):
-            return self._children
+        """Every local module call's instances, by call name."""
+        for _, b in self.mdir.blocks("module"):
+            if b.labels:
+                self.child_instances(b.labels[0])
+        return {k: v for k, v in self._children.items() if v}
+
+    def child_instances(self, name: str) -> list[tuple[str, Instance]]:
+        """The instances of local module call `name`, created when first
+        asked for: a sibling's output is then read without creating (and
+        evaluating) every other call first.  Their arguments are evaluated
+        when the module reads them (`Input`)."""
+        if name in self._children:
+            return self._children[name]
+        self._children[name] = []  # a count/for_each that reads this call's own outputs sees none
+        out: list[tuple[str, Instance]] = []
         for hf, b in self.mdir.blocks("module"):
-            if not b.labels:
-                continue
-            name = b.labels[0]
-            attrs = b.attributes()
-            src = Evaluator(self.scope()).eval(attrs["source"].expr) if "source" in attrs else None
-            if not isinstance(src, str) or not src.startswith(("./", "../")):
-                continue
-            shown = display_path(hf.path)
-            target = os.path.normpath(os.path.join(os.path.dirname(hf.path), src))
-            if not self.scan.inside_roots(target):
-                self.scan.result.errors.append(
+            if b.labels[:1] == (name,):
+                out.extend(self._call(hf, b, name))
+        self._children[name] = out
+        return out
+
+    def _call(self, hf: HclFile, b: Block, name: str) -> list[tuple[str, Instance]]:
+        attrs = b.attributes()
+        src = Evaluator(self.scope()).eval(attrs["source"].expr) if "source" in attrs else None
+        if not isinstance(src, str) or not src.startswith(("./", "../")):
+            return []
+        shown = display_path(hf.path)
+        target = os.path.normpath(os.path.join(os.path.dirname(hf.path), src))
+        if not self.scan.inside_roots(target):
+            self.scan.error_once(
+                ScanError(shown, f'module "{name}" source {src!r} resolves outside the scanned tree; not read', b.line)
+            )
+            return []
+        if not os.path.isdir(target):
+            self.scan.error_once(ScanError(shown, f'module "{name}" source {src!r} is not a directory', b.line))
+            return []
+        if target in self.chain:
+            self.scan.error_once(
+                ScanError(shown, f'module "{name}" source {src!r} calls itself (module cycle); not followed', b.line)
+            )
+            return []
+        if len(self.chain) > MAX_MODULE_DEPTH:
+            self.scan.error_once(
+                ScanError(
+                    shown,
+                    f'module "{name}": local module calls nest more than {MAX_MODULE_DEPTH} deep; '
+                    "this call and the modules below it are not read",
+                    b.line,
+                )
+            )
+            return []
+        child_dir = self.scan.load_dir(target)
+        call = Location(shown, b.line)
+        out = []
+        for suffix, each, idx in self.expansions(hf, b):
+            if self.scan.instances >= MAX_MODULE_INSTANCES:
+                self.scan.error_once(
                     ScanError(
-                        shown, f'module "{name}" source {src!r} resolves outside the scanned tree; not read', b.line
-                    )
+                        shown,
+                        f"more than {MAX_MODULE_INSTANCES:,} module instances in one root module (count and "
+                        f'for_each on nested module calls multiply): module "{name}" and later module calls '
+                        "are not read, and the models they would give are not checked",
+                        b.line,
+                    ),
+                    key="module instances",
                 )
-                continue
-            if not os.path.isdir(target):
-                self.scan.result.errors.append(
-                    ScanError(shown, f'module "{name}" source {src!r} is not a directory', b.line)
+                break
+            self.scan.instances += 1
+            inputs = {
+                aname: Input(
+                    location=Location(shown, a.line, a.column),
+                    origin=Origin(a.expr, shown, "module input", self),
+                    compute=self._argument(a.expr, each, idx),
                 )
-                continue
-            if target in self.chain or len(self.chain) > MAX_MODULE_DEPTH:
-                self.scan.result.errors.append(
-                    ScanError(
-                        shown, f'module "{name}" source {src!r} calls itself (module cycle); not followed', b.line
-                    )
-                )
-                continue
-            child_dir = self.scan.load_dir(target)
-            out = []
-            for suffix, each, idx in self.expansions(b):
-                self.scan.instances += 1
-                if self.scan.instances > MAX_INSTANCES * 10:
-                    break
-                inputs = {}
-                for aname, a in attrs.items():
-                    if aname in ("source", "version", "count", "for_each", "providers", "depends_on"):
-                        continue
-                    value, via = self.eval_with_via(a.expr, each, idx)
-                    origin = Origin(a.expr, shown, "module input", self)
-                    inputs[aname] = Input(value, Location(shown, a.line, a.column), via, origin)
-                prefix = f"{self.prefix}module.{name}{suffix}."
-                out.append((suffix, Instance(self.scan, child_dir, prefix, inputs, (*self.chain, target))))
-            self._children.setdefault(name, []).extend(out)
-        return self._children
+                for aname, a in attrs.items()
+                if aname not in META_ARGUMENTS
+            }
+            prefix = f"{self.prefix}module.{name}{suffix}."
+            out.append(
+                (suffix, Instance(self.scan, child_dir, prefix, inputs, (*self.chain, target), (*self.calls, call)))
+            )
+        return out
+
+    def _argument(
+        self, expr: Expr, each: tuple[Any, Any] | None, idx: Any
+    ) -> Callable[[], tuple[Any, tuple[Location, ...]]]:
+        return lambda: self.eval_with_via(expr, each, idx)
 
     # --- references ------------------------------------------------------
     def references(self) -> Iterator[Reference]:
@@ -282,10 +478,10 @@ class Instance:
         if not specs:
             # Once per block, and only when it has instances (`count = 0`
             # deploys nothing that could hold a model).
-            if not_examined(framework, block.labels[0]) and self.expansions(block):
+            if not_examined(framework, block.labels[0]) and self.expansions(hf, block):
                 yield self._not_examined(hf, block, f"{self.prefix}{address}")
             return
-        for suffix, each, idx in self.expansions(block):
+        for suffix, each, idx in self.expansions(hf, block):
             for spec in specs:
                 yield from self._spec_refs(hf, block, spec, f"{self.prefix}{address}{suffix}", each, idx)
 
@@ -303,10 +499,13 @@ class Instance:
     def _spec_refs(
         self, hf: HclFile, block: Block, spec: AttributeSpec, address: str, each: tuple[Any, Any] | None, idx: Any
     ) -> Iterator[Reference]:
-        for attr_path, attr, nested, rest in _find(block, spec.path):
+        def expand(d: Block, names: Names) -> list[tuple[Block, Names]]:
+            return self.dynamic(d, names, each, idx, display_path(hf.path))
+
+        for attr_path, attr, nested, rest, names in _find(block, spec.path, expand=expand):
             if attr is None:
                 # The path ends at nested blocks (IAM statements): give them as data.
-                value: Any = [_block_value(self, b, each, idx) for b in nested]
+                value: Any = [_block_value(self, b, each, idx, n) for b, n in zip(nested, names, strict=True)]
                 via: tuple[Location, ...] = ()
                 line, col = (nested[0].line, 0) if nested else (block.line, 0)
                 expr_text = ""
@@ -314,13 +513,26 @@ class Instance:
                 expr = attr.expr
                 if spec.mode != "model" and isinstance(expr, Call) and expr.name == "jsonencode" and expr.args:
                     expr = expr.args[0]  # keep known parts even where others are unknown
-                value, via = self.eval_with_via(expr, each, idx)
+                value, via = self.eval_with_via(expr, each, idx, names)
                 line, col, expr_text = attr.expr.line, attr.expr.column, attr.expr.text
                 if self.scan.budget.problem and self.scan.budget_where is None:
                     self.scan.budget_where = Location(display_path(hf.path), line, col)
             if not rest:
                 yield from self._emit(
-                    hf, block, spec, address, attr_path, value, via, line, col, expr_text, attr, (each, idx), nested
+                    hf,
+                    block,
+                    spec,
+                    address,
+                    attr_path,
+                    value,
+                    via,
+                    line,
+                    col,
+                    expr_text,
+                    attr,
+                    (each, idx),
+                    nested,
+                    names,
                 )
                 continue
             assert attr is not None
@@ -329,7 +541,20 @@ class Instance:
                 # in a variable's default or a module argument is found there.
                 at = Attribute(attr.name, _path_expr(attr.expr, sub), line, col)
                 yield from self._emit(
-                    hf, block, spec, address, attr_path + sub, leaf, via, line, col, expr_text, at, (each, idx), nested
+                    hf,
+                    block,
+                    spec,
+                    address,
+                    attr_path + sub,
+                    leaf,
+                    via,
+                    line,
+                    col,
+                    expr_text,
+                    at,
+                    (each, idx),
+                    nested,
+                    names,
                 )
 
     def _emit(
@@ -347,22 +572,28 @@ class Instance:
         attr: Attribute | None,
         instance: tuple[tuple[Any, Any] | None, Any] = (None, None),
         nested: list[Block] | None = None,
+        names: Any = None,
     ) -> Iterator[Reference]:
         shown = display_path(hf.path)
         for_each = block.attributes().get("for_each")
 
         def definition(raw: str, sub: str) -> Definition | None:
+            scope_names = names
             if attr is None:
                 expr = _nested_expr(nested or [], sub)
+                first = re.match(r"\[(\d+)\]", sub)
+                scope_names = names[int(first.group(1))] if first and isinstance(names, list) else None
             else:
                 expr = attr.expr if spec.mode == "model" else _entry_expr(attr.expr, sub)
             if expr is None:
                 return None
-            origin = Origin(expr, shown, "attribute", self)
+            dyn = scope_names.get(READS) if isinstance(scope_names, dict) else None
+            iterators = dyn.iterators if isinstance(dyn, Dynamic) else ()
+            origin = Origin(expr, shown, "attribute", self, iterators)
             return definition_of(origin, raw, *instance, for_each.expr if for_each else None)
 
         builder = ReferenceBuilder(
-            address, block.labels[0], SourceFramework.TERRAFORM, shown, block.line, block.end_line, via=via
+            address, block.labels[0], SourceFramework.TERRAFORM, shown, block.line, block.end_line, via=self._via(via)
         )
 
         def ref(
@@ -377,9 +608,38 @@ class Instance:
             found = Found(spec.usage, raw, attr_path + sub, at or (line, col), resolved, conditional, expression, note)
             return builder.build(found, definition(raw, sub) if resolved else None)
 
+        def chained(stands: Stands, conditional: bool) -> Iterator[Reference]:
+            """The models a resource output stands for, judged as if written
+            here; `via` gains the lines they were read from, `note` the
+            resources gone through, the definition is the literal there."""
+            for link in links(stands, conditional):
+                items = link.value if isinstance(link.value, list) else [link.value]
+                for i, item in enumerate(items):
+                    sub = f"[{i}]" if isinstance(link.value, list) else ""
+                    if isinstance(item, Unknown) and item.partial is not None:
+                        item = item.partial if parse_model_reference(item.partial).resolvable else item
+                    if isinstance(item, str):
+                        found = Found(
+                            spec.usage, item, attr_path + sub, (line, col), True, link.conditional, expr_text, link.note
+                        )
+                        origin, o_each, o_idx = link.origin if link.origin else (None, None, None)
+                        at = definition_of(origin, item, o_each, o_idx) if origin is not None else None
+                        r = builder.build(found, at)
+                        yield replace(r, via=(*r.via, *link.where))
+                    elif not isinstance(item, (list, dict)):
+                        why = item.reason if isinstance(item, Unknown) and item.reason else "not known before apply"
+                        yield ref(
+                            expr_text or stands.text,
+                            resolved=False,
+                            conditional=link.conditional,
+                            note=f"{link.note}, whose model is not known statically: {why}",
+                        )
+
         if spec.mode == "model":
             for v, conditional in candidates(value):
-                if isinstance(v, str):
+                if isinstance(v, Stands):
+                    yield from chained(v, conditional)
+                elif isinstance(v, str):
                     yield ref(v, conditional=conditional)
                 elif isinstance(v, list):
                     for i, item in enumerate(v):
@@ -407,33 +667,67 @@ class Instance:
 
     def _foreign_module_refs(self, hf: HclFile, b: Block) -> Iterator[Reference]:
         """Arguments passed to registry or git modules: their code is not here,
-        so a model id handed to them is reported as it is passed."""
+        so a model id handed to them is reported as it is passed, also inside
+        objects, lists and maps of objects (`variants = [{ model_id = ... }]`),
+        at the line of the item that holds it."""
         attrs = b.attributes()
         src = Evaluator(self.scope()).eval(attrs["source"].expr) if "source" in attrs else None
         if not b.labels or (isinstance(src, str) and src.startswith(("./", "../"))):
             return
-        for suffix, each, idx in self.expansions(b):
+        shown = display_path(hf.path)
+        for suffix, each, idx in self.expansions(hf, b):
             for aname, a in attrs.items():
-                if aname in ("source", "version", "count", "for_each", "providers", "depends_on"):
+                if aname in META_ARGUMENTS:
                     continue
                 value, via = self.eval_with_via(a.expr, each, idx)
                 for v, conditional in candidates(value):
-                    if isinstance(v, str) and looks_like_model_reference(v):
+                    for sub, item in _strings_in(v):
+                        if not looks_like_model_reference(item):
+                            continue
                         builder = ReferenceBuilder(
                             f"{self.prefix}module.{b.labels[0]}{suffix}",
                             "module",
                             SourceFramework.TERRAFORM,
-                            display_path(hf.path),
+                            shown,
                             b.line,
                             b.end_line,
-                            via=via,
+                            via=self._via(via),
                         )
-                        expression = a.expr.text if a.expr.text != v else None
+                        at_expr = _entry_expr(a.expr, sub) if sub else a.expr
+                        expression = a.expr.text if not sub and a.expr.text != item else None
                         note = f"passed to module source {src}"
-                        at = (a.expr.line, a.expr.column)
-                        origin = Origin(a.expr, display_path(hf.path), "attribute", self)
-                        found = Found(Usage.OTHER, v, aname, at, True, conditional, expression, note)
-                        yield builder.build(found, definition_of(origin, v))
+                        at = (at_expr.line, at_expr.column) if at_expr is not None else (a.expr.line, a.expr.column)
+                        origin = Origin(at_expr or a.expr, shown, "attribute", self)
+                        found = Found(Usage.OTHER, item, aname + sub, at, True, conditional, expression, note)
+                        yield builder.build(found, definition_of(origin, item, each, idx) if at_expr else None)
+
+    def _via(self, via: tuple[Location, ...]) -> tuple[Location, ...]:
+        """`via` naming the root module: the module calls that reached this
+        instance are added where no argument of theirs is already listed (a
+        value written in the module itself, or a default), so each example
+        root calling one shared module gets its own, distinct reference."""
+        if not self.calls:
+            return via
+        named = {v.file for v in via}
+        missing = tuple(c for c in self.calls if c.file not in named)
+        return (*missing, *via) if missing else via
+
+
+def _strings_in(value: Any, path: str = "", depth: int = 0) -> Iterator[tuple[str, str]]:
+    """(sub-path, string) for each string inside a module argument's value,
+    in document order; bounded by the evaluator's own value limits."""
+    if isinstance(value, str):
+        yield path, value
+    elif depth < 32 and isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _strings_in(item, f"{path}[{i}]", depth + 1)
+    elif depth < 32 and isinstance(value, dict):
+        for k, item in value.items():
+            yield from _strings_in(item, f"{path}.{k}" if _plain_key(k) else f'{path}["{k}"]', depth + 1)
+
+
+def _plain_key(key: str) -> bool:
+    return re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", key) is not None
 
 
 def _nested_expr(blocks: list[Block], sub: str) -> Expr | None:
@@ -503,26 +797,56 @@ def _entry_lines(expr: Expr) -> dict[str, tuple[int, int]]:
     return out
 
 
+#: Where Names keep what the `dynamic` blocks around an expression read (a
+#: `Dynamic`): a key no HCL name can spell.
+READS = ""
+
+
+@dataclass(frozen=True)
+class Dynamic:
+    """The variables the collections of the enclosing `dynamic` blocks
+    read (they belong to `via`), and (iterator, for_each, key) of each, for
+    the definition trail."""
+
+    reads: frozenset[str] = frozenset()
+    iterators: tuple[tuple[str, Expr, Any], ...] = ()
+
+
+#: Iterator names of `dynamic` blocks (`variant.value`) for the content's expressions.
+Names = dict[str, Any]
+#: Expands one `dynamic` block: its content block once per element, with the iterator.
+Expand = Callable[[Block, Names], list[tuple[Block, Names]]]
+
+
 def _find(
-    block: Block, path: tuple[str, ...], prefix: str = ""
-) -> Iterator[tuple[str, Attribute | None, list[Block], tuple[str, ...]]]:
-    """Walk a catalog path through nested blocks and object attributes.
-    Yields (attribute path, attribute, [], rest) where the path reaches an
+    block: Block, path: tuple[str, ...], prefix: str = "", expand: Expand | None = None, names: Names | None = None
+) -> Iterator[tuple[str, Attribute | None, list[Block], tuple[str, ...], Any]]:
+    """Walk a catalog path through nested blocks (`dynamic` ones expanded in
+    place, as Terraform does) and object attributes.  Yields (attribute
+    path, attribute, [], rest, iterator names) where the path reaches an
     attribute (`rest`: what is left of the path to walk in its evaluated
-    value), or (path, None, blocks, ()) where it ends at nested blocks."""
+    value), or (path, None, blocks, (), names of each block) where it ends
+    at nested blocks."""
+    names = names or {}
     head, rest = path[0], path[1:]
     attrs = block.attributes()
     if head in attrs:
-        yield from _descend(attrs[head].name, attrs[head].expr, rest, f"{prefix}{head}")
+        for found in _descend(attrs[head].name, attrs[head].expr, rest, f"{prefix}{head}"):
+            yield (*found, names)
         return
-    nested = block.blocks(head)
+    nested: list[tuple[Block, Names]] = []
+    for b in block.blocks():
+        if b.type == head:
+            nested.append((b, names))
+        elif b.type == "dynamic" and b.labels[:1] == (head,) and expand is not None:
+            nested.extend(expand(b, names))
     if not nested:
         return
     if not rest:
-        yield f"{prefix}{head}", None, nested, ()
+        yield f"{prefix}{head}", None, [b for b, _ in nested], (), [n for _, n in nested]
         return
-    for i, nb in enumerate(nested):
-        yield from _find(nb, rest, f"{prefix}{head}[{i}].")
+    for i, (nb, nb_names) in enumerate(nested):
+        yield from _find(nb, rest, f"{prefix}{head}[{i}].", expand, nb_names)
 
 
 def _descend(
@@ -618,13 +942,19 @@ def _walk_value(
             yield from _walk_value(v[rest[0]], rest[1:], f"{prefix}.{rest[0]}", cond)
 
 
-def _block_value(inst: Instance, b: Block, each: tuple[Any, Any] | None, idx: Any) -> dict[str, Any]:
+def _block_value(
+    inst: Instance, b: Block, each: tuple[Any, Any] | None, idx: Any, names: Names | None = None
+) -> dict[str, Any]:
+    names = names or {}
     out: dict[str, Any] = {}
     for item in b.body:
         if isinstance(item, Attribute):
-            out[item.name] = Evaluator(inst.scope(each, idx)).eval(item.expr)
+            out[item.name] = Evaluator(inst.scope(each, idx).child(**names)).eval(item.expr)
+        elif item.type == "dynamic" and item.labels:
+            for content, inner in inst.dynamic(item, names, each, idx):
+                out.setdefault(item.labels[0], []).append(_block_value(inst, content, each, idx, inner))
         else:
-            out.setdefault(item.type, []).append(_block_value(inst, item, each, idx))
+            out.setdefault(item.type, []).append(_block_value(inst, item, each, idx, names))
     return out
 
 

@@ -53,6 +53,9 @@ class Origin:
     file: str
     kind: str
     instance: Instance | None
+    #: The `dynamic` blocks the expression sits in: (iterator name, the
+    #: block's `for_each` expression, this content's key), innermost last.
+    iterators: tuple[tuple[str, Expr, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,7 +87,7 @@ def _literal_sites(origin: Origin, each: tuple[Any, Any] | None, idx: Any, for_e
         e = o.expr
 
         def push(x: Expr, o: Origin = o, ea: Any = ea, ix: Any = ix, fe: Any = fe, trail: Any = trail) -> None:
-            stack.append((Origin(x, o.file, o.kind, o.instance), ea, ix, fe, trail))
+            stack.append((Origin(x, o.file, o.kind, o.instance, o.iterators), ea, ix, fe, trail))
 
         if isinstance(e, Lit) and isinstance(e.value, str):
             if e.text.startswith(("'", '"')) or e.column == 0:  # a quoted string, or JSON; never a heredoc
@@ -157,22 +160,50 @@ def _step(o: Origin, each: tuple[Any, Any] | None, idx: Any, for_each: Expr | No
                     if a is not None:
                         return Origin(a.expr, display_path(ent.file.path), "local", inst)
             return None
+        for i, (it, coll_expr, key) in enumerate(reversed(o.iterators)):
+            if root == it and name == "value":
+                # A `dynamic` block's `it.value`: the element of its collection.
+                outer = o.iterators[: len(o.iterators) - 1 - i]
+                return _pick(Origin(coll_expr, o.file, o.kind, inst, outer), key, each, None)
         if root == "each" and name == "value" and for_each is not None and each is not None:
             coll = Origin(for_each, o.file, o.kind, inst)
             return _pick(coll, each[0], None, None)
         return None
+    if isinstance(e, GetAttr) and isinstance(e.obj, GetAttr) and _is_name(e.obj.obj, "module"):
+        return _module_output(inst, e.obj.name, e.name)
     if isinstance(e, (Index, GetAttr)):
-        return _select(o, e, each, idx)
+        return _select(o, e, each, idx, for_each)
     return None
+
+
+def _module_output(inst: Instance, mname: str, output: str) -> Origin | None:
+    """`module.NAME.OUTPUT` of a single-instance local module: the output's
+    value expression, in that instance (a sibling's model passed on)."""
+    children = inst.child_instances(mname)
+    if len(children) != 1:
+        return None
+    child = children[0][1]
+    for hf, b in child.mdir.blocks("output", output):
+        value = b.attributes().get("value")
+        if value is not None:
+            return Origin(value.expr, display_path(hf.path), "output", child)
+    return None
+
+
+def _is_name(e: Expr, name: str) -> bool:
+    return isinstance(e, Name) and e.name == name
 
 
 def _is_root(e: Expr) -> bool:
     return isinstance(e, GetAttr) and isinstance(e.obj, Name)
 
 
-def _select(o: Origin, e: Index | GetAttr, each: tuple[Any, Any] | None, idx: Any) -> Origin | None:
+def _select(
+    o: Origin, e: Index | GetAttr, each: tuple[Any, Any] | None, idx: Any, for_each: Expr | None = None
+) -> Origin | None:
     """`coll["key"]`, `coll.key`, `coll[0]`: follow `coll` to a literal
-    object or tuple, then take the item the key names."""
+    object or tuple, then take the item the key names (`each.value.model`
+    picks from the `for_each` collection's element)."""
     if isinstance(e, Index):
         if o.instance is not None:
             key = Evaluator(o.instance.scope(each, idx)).eval(e.key)
@@ -182,11 +213,11 @@ def _select(o: Origin, e: Index | GetAttr, each: tuple[Any, Any] | None, idx: An
         key = e.name
     if not isinstance(key, (str, int)) or isinstance(key, bool):
         return None
-    inner = Origin(e.obj, o.file, o.kind, o.instance)
+    inner = Origin(e.obj, o.file, o.kind, o.instance, o.iterators)
     for _ in range(MAX_HOPS):
         if isinstance(inner.expr, (ObjectExpr, TupleExpr)):
             return _pick(inner, key, each, idx)
-        nxt = _step(inner, each, idx, None)
+        nxt = _step(inner, each, idx, for_each if inner.instance is o.instance else None)
         if nxt is None:
             return None
         inner = nxt

@@ -37,6 +37,7 @@ class UnitScan:
         self._inside_dirs: dict[str, bool] = {}
         self.result = SourceResult(files=list(unit.files))
         self.instances = 0
+        self._reported: set[tuple[str, int, str]] = set()
         self.budget = Budget()
         #: Where the budget ran out: the first reference evaluated after it did.
         self.budget_where: Location | None = None
@@ -70,6 +71,14 @@ class UnitScan:
             except RecursionError:
                 self.result.errors.append(ScanError(display_path(f), "HCL nested too deeply to parse"))
         return md
+
+    def error_once(self, error: ScanError, key: str | None = None) -> None:
+        """An error about a block, reported once however many module
+        instances evaluate that block (`key` merges errors of one limit)."""
+        mark = (error.file, error.line, error.message) if key is None else ("", 0, key)
+        if mark not in self._reported:
+            self._reported.add(mark)
+            self.result.errors.append(error)
 
     def root_inputs(self) -> dict[str, Input]:
         """terraform.tfvars, *.auto.tfvars (lexical), then --var-file and --var, as Terraform orders them."""

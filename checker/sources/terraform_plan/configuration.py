@@ -359,7 +359,7 @@ class ConfigSource:
         scope = self._scope(module_path, each, count_index)
         if scope is None:
             return
-        found_attrs = [attr for _, attr, _, rest in _find(block, path) if attr is not None and not rest]
+        found_attrs = [attr for _, attr, _, rest, _ in _find(block, path) if attr is not None and not rest]
         if len(found_attrs) != 1 or not matches(found_attrs[0].expr, plan_expr):
             return
         expr = found_attrs[0].expr

@@ -242,6 +242,74 @@ FILES: list[Case] = [
         ),
     ),
     Case(
+        "hand-sibling-module-outputs",
+        (
+            (
+                "main.tf",
+                'module "a" {\n  source = "./m"\n  model  = module.b.model\n}\n'
+                'module "b" {\n  source = "./m"\n  model  = "amazon.titan-text-express-v1"\n}\n'
+                'module "c" {\n  source = "./m"\n  model  = "${module.a.model}-${module.b.name}"\n}\n',
+            ),
+            (
+                "m/main.tf",
+                'variable "model" {}\noutput "model" {\n  value = var.model\n}\n'
+                'output "name" {\n  value = "n-${var.model}"\n}\n'
+                'resource "aws_bedrockagent_agent" "r" {\n  foundation_model = var.model\n}\n',
+            ),
+        ),
+    ),
+    Case(
+        "hand-modules-cross-outputs",
+        (
+            (
+                "main.tf",
+                'module "a" {\n  source = "./a"\n  suffix = module.b.name\n}\n'
+                'module "b" {\n  source = "./b"\n  model  = module.a.model\n}\n',
+            ),
+            (
+                "a/main.tf",
+                'variable "suffix" {}\noutput "model" {\n  value = "anthropic.claude-v2"\n}\n'
+                'resource "aws_bedrockagent_agent" "r" {\n  foundation_model = "m-${var.suffix}"\n}\n',
+            ),
+            (
+                "b/main.tf",
+                'variable "model" {}\noutput "name" {\n  value = "bee"\n}\n'
+                'resource "aws_bedrockagent_agent" "r" {\n  foundation_model = var.model\n}\n',
+            ),
+        ),
+    ),
+    Case(
+        "hand-module-output-cycle-rejected",
+        (
+            ("main.tf", 'module "a" {\n  source = "./m"\n  model  = module.a.model\n}\n'),
+            (
+                "m/main.tf",
+                'variable "model" {}\noutput "model" {\n  value = var.model\n}\n'
+                'resource "aws_bedrockagent_agent" "r" {\n  foundation_model = var.model\n}\n',
+            ),
+        ),
+    ),
+    Case(
+        "hand-nested-module-arguments",
+        (
+            (
+                "main.tf",
+                'module "prompts" {\n  source = "./prompts"\n'
+                '  variants = [{ name = "a", model_id = "anthropic.claude-v2" }, { name = "b", model_id = "x" }]\n'
+                '  agents   = { one = { model = "m1" }, two = { model = "m2", extra = true } }\n}\n',
+            ),
+            (
+                "prompts/main.tf",
+                'variable "variants" {\n  type = list(object({ name = string, model_id = string }))\n}\n'
+                'variable "agents" {\n  type = map(object({ model = string, extra = optional(bool, false) }))\n}\n'
+                'resource "aws_bedrockagent_agent" "v" {\n  count = length(var.variants)\n'
+                '  foundation_model = "${var.variants[count.index].name}/${var.variants[count.index].model_id}"\n}\n'
+                'resource "aws_bedrockagent_agent" "a" {\n  for_each = var.agents\n'
+                '  foundation_model = "${each.key}:${each.value.model}:${each.value.extra}"\n}\n',
+            ),
+        ),
+    ),
+    Case(
         "hand-apply-time",
         (
             (
