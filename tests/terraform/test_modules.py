@@ -538,3 +538,82 @@ def test_dynamic_blocks_are_expanded_in_place(tmp_path: Path) -> None:
     iam = [r for r in refs if r.resource_type == "aws_iam_policy_document"]
     assert [r.raw for r in iam] == ["arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2"]
     assert iam[0].definition is not None and iam[0].definition.location.line == 33
+
+
+def test_an_instance_of_a_data_source_with_for_each(tmp_path: Path) -> None:
+    """`data.aws_bedrock_foundation_model.kb[var.id].model_arn`, the way
+    modules look up each model they are given: each key its own model."""
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+            variable "kb_model" {
+              default = "amazon.titan-embed-text-v1"
+            }
+            locals {
+              ids = toset([var.kb_model, "cohere.embed-english-v3"])
+            }
+            data "aws_bedrock_foundation_model" "kb" {
+              for_each = local.ids
+              model_id = each.value
+            }
+            resource "aws_bedrockagent_knowledge_base" "this" {
+              name     = "kb"
+              role_arn = "r"
+              knowledge_base_configuration {
+                type = "VECTOR"
+                vector_knowledge_base_configuration {
+                  embedding_model_arn = data.aws_bedrock_foundation_model.kb[var.kb_model].model_arn
+                }
+              }
+            }
+            data "aws_iam_policy_document" "p" {
+              statement {
+                actions   = ["bedrock:InvokeModel"]
+                resources = [for id in local.ids : data.aws_bedrock_foundation_model.kb[id].model_arn]
+              }
+            }
+            """
+        },
+    )
+    refs = refs_of(tmp_path)
+    kb = [r for r in refs if r.resource == "aws_bedrockagent_knowledge_base.this"]
+    assert [(r.model_id, r.resolved) for r in kb] == [("amazon.titan-embed-text-v1", True)]
+    iam = [r.model_id for r in refs if r.resource == "data.aws_iam_policy_document.p"]
+    assert iam == ["amazon.titan-embed-text-v1", "cohere.embed-english-v3"]
+
+
+def test_an_instance_of_a_module_call_by_key(tmp_path: Path) -> None:
+    """`module.agents["b"].model` and `module.pool[1].model`: the output of
+    that instance, not unknown because the call has several."""
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+            module "agents" {
+              source   = "./m"
+              for_each = { a = "anthropic.claude-v2", b = "amazon.titan-text-express-v1" }
+              model    = each.value
+            }
+            module "pool" {
+              source = "./m"
+              count  = 2
+              model  = count.index == 0 ? "meta.llama3-8b-instruct-v1:0" : "cohere.command-r-v1:0"
+            }
+            resource "aws_bedrockagent_agent" "picked" {
+              agent_name       = "p"
+              foundation_model = module.agents["b"].model
+            }
+            resource "aws_bedrockagent_agent" "second" {
+              agent_name       = "s"
+              foundation_model = module.pool[1].model
+            }
+            """,
+            "m/main.tf": 'variable "model" {}\noutput "model" {\n  value = var.model\n}\n',
+        },
+    )
+    refs = {r.resource: r.raw for r in refs_of(tmp_path)}
+    assert refs == {
+        "aws_bedrockagent_agent.picked": "amazon.titan-text-express-v1",
+        "aws_bedrockagent_agent.second": "cohere.command-r-v1:0",
+    }

@@ -119,7 +119,9 @@ class Scope:
     budget: Budget = field(default_factory=Budget)
     #: (type, name, index or (), attribute) -> what a resource's output stands
     #: for (a profile's ARN for the model it copies: catalog/handles.py), or
-    #: None when it is just an apply-time value.
+    #: None when it is just an apply-time value.  Also asked for an instance
+    #: of a data source (`data.TYPE.NAME[KEY].ATTR`, type `data.TYPE`) and of
+    #: a module call (`module.NAME[KEY].OUTPUT`, type `module`).
     resource: Callable[[str, str, tuple[Any, ...], str], Any] | None = None
 
     def child(self, **names: Any) -> Scope:
@@ -413,10 +415,20 @@ class Evaluator:
             return self._descend(WORKSPACE, rest[1:], expr)
         if head == "path" and rest[:1] == ["cwd"]:
             return Unknown(expr.text, reason="`path.cwd` is the directory Terraform runs in")
+        if head == "data" and len(rest) >= 4 and scope.resource is not None and _instance_step(rest):
+            # data.TYPE.NAME[KEY].ATTR: an instance of a data source with count or for_each.
+            chained = self._resource_output(f"data.{rest[0]}", str(rest[1]), rest[2:])
+            if chained is not None:
+                return self._descend(chained[0], chained[1], expr)
         if head == "data" and len(rest) >= 3 and all(isinstance(r, str) for r in rest[:3]):
             dtype, dname, attr = str(rest[0]), str(rest[1]), str(rest[2])
             value = _why(scope.data(dtype, dname, attr), f"data source `data.{dtype}.{dname}` is read at apply")
             return self._descend(value, rest[3:], expr)
+        if head == "module" and len(rest) >= 3 and scope.resource is not None and _instance_step([head, *rest]):
+            # module.NAME[INDEX].OUTPUT: one instance of a call with count or for_each.
+            chained = self._resource_output("module", str(rest[0]), rest[1:])
+            if chained is not None:
+                return self._descend(chained[0], chained[1], expr)
         if head == "module" and len(rest) >= 2 and isinstance(rest[0], str):
             # module.NAME.OUTPUT or module.NAME[INDEX].OUTPUT
             out_name = rest[1] if isinstance(rest[1], str) else (rest[2] if len(rest) > 2 else None)
@@ -676,6 +688,11 @@ def _pairs(coll: Any) -> list[tuple[Any, Any]]:
     if coll is None:
         raise EvalError("a for expression over null")
     raise EvalError(f"a for expression cannot iterate a {type_name(coll)}")
+
+
+def _instance_step(rest: list[str | Expr]) -> bool:
+    """`TYPE.NAME[KEY]...`: two names, then an index."""
+    return isinstance(rest[0], str) and isinstance(rest[1], str) and not isinstance(rest[2], str)
 
 
 def _traversal(expr: Expr) -> list[str | Expr] | None:

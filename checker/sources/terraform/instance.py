@@ -153,16 +153,25 @@ class Instance:
         self._locals[name] = (value, frozenset(scope.vars_read))
         return self._locals[name]
 
-    def data(self, dtype: str, dname: str, attr: str) -> Any:
+    def data(self, dtype: str, dname: str, attr: str, index: tuple[Any, ...] | None = None) -> Any:
         """An attribute of a data source that names a model (the
-        `data_source_lookup` special case): the model its block asks for."""
+        `data_source_lookup` special case): the model its block asks for;
+        `index` picks one instance of a data source with count/for_each."""
         lookup = DATA_LOOKUPS.get(dtype)
-        for _, b in self.mdir.blocks("data", dtype):
+        for hf, b in self.mdir.blocks("data", dtype):
             if b.labels[:2] != (dtype, dname):
                 continue
             attrs = b.attributes()
+            each, idx = None, None
+            if index is not None:
+                chosen = self._instance_of(hf, b, index)
+                if chosen is None:
+                    return Unknown(f"data.{dtype}.{dname}.{attr}")
+                each, idx = chosen
+            elif "count" in attrs or "for_each" in attrs:
+                return Unknown(f"data.{dtype}.{dname}.{attr}")
             if lookup is not None and lookup[0] in attrs:
-                named = Evaluator(self.scope()).eval(attrs[lookup[0]].expr)
+                named = Evaluator(self.scope(each, idx)).eval(attrs[lookup[0]].expr)
                 if not isinstance(named, str):
                     return Unknown(f"data.{dtype}.{dname}.{attr}")
                 form = lookup[1].get(attr)
@@ -193,11 +202,23 @@ class Instance:
         self._outputs[name] = value
         return value
 
-    def resource_output(self, rtype: str, rname: str, index: tuple[Any, ...], attr: str) -> Stands | None:
+    def resource_output(self, rtype: str, rname: str, index: tuple[Any, ...], attr: str) -> Any:
         """What `rtype.rname[index].attr` stands for when the handles table
         says it names a model (a profile's ARN, a custom model's ARN, an
-        alias's agent): the values of that resource's own arguments,
-        evaluated in its instance.  None for any other output."""
+        alias's agent): a `Stands` over that resource's own arguments,
+        evaluated in its instance; None for any other output.  Also the
+        output of one instance of a module call (`module`) and the model of
+        one instance of a data-source lookup (`data.TYPE`)."""
+        if rtype == "module":
+            for suffix, child in self.child_instances(rname):
+                if suffix == _suffix(index):
+                    return child.output(attr)
+            return None
+        if rtype.startswith("data."):
+            if rtype[5:] not in DATA_LOOKUPS:
+                return None
+            value = self.data(rtype[5:], rname, attr, index)
+            return None if isinstance(value, Unknown) and not value.reason else value
         handle = handle_for("terraform", rtype, attr)
         if handle is None:
             return None
@@ -215,7 +236,7 @@ class Instance:
             if b.labels[1:2] != (rname,):
                 continue
             for suffix, each, idx in self.expansions(hf, b):
-                if suffix != (f"[{_quoted(index[0]) if isinstance(index[0], str) else index[0]}]" if index else ""):
+                if suffix != _suffix(index):
                     continue
                 address = f"{self.prefix}{rtype}.{rname}{suffix}"
                 shown = display_path(hf.path)
@@ -289,6 +310,13 @@ class Instance:
             (content[0], {**names, it: {"key": k, "value": v}, READS: Dynamic(reads, (*outer.iterators, (it, fe, k)))})
             for k, v in pairs
         ]
+
+    def _instance_of(self, hf: HclFile, b: Block, index: tuple[Any, ...]) -> tuple[Any, Any] | None:
+        """(each, count.index) of the instance of block `b` that `index` names."""
+        for suffix, each, idx in self.expansions(hf, b):
+            if suffix == _suffix(index):
+                return each, idx
+        return None
 
     def eval_with_via(
         self, expr: Expr, each: tuple[Any, Any] | None = None, count_index: Any = None, names: Names | None = None
@@ -764,6 +792,14 @@ def _entry_expr(expr: Expr, sub: str) -> Expr | None:
         else:
             return None
     return expr
+
+
+def _suffix(index: tuple[Any, ...]) -> str:
+    """The address suffix an index names: `["k"]`, `[0]`, or none."""
+    if not index:
+        return ""
+    key = index[0]
+    return f"[{_quoted(key)}]" if isinstance(key, str) else f"[{key}]"
 
 
 def _quoted(key: str) -> str:
