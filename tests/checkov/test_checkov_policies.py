@@ -115,8 +115,29 @@ def test_terraform_verdicts(sample_results: Results) -> None:
     expect(r, "terraform/main.tf", "aws_sfn_state_machine.nightly_summary", {1})
     expect(r, "terraform/modules/knowledge/main.tf", "module.knowledge.aws_bedrockagent_data_source.manuals", {3, 4, 5})
     expect(r, "terraform/clean/main.tf", "aws_bedrockagent_agent.faq", set())
-    # A model checkov could not render is UNKNOWN, never PASSED.
-    assert verdicts(r, "terraform/main.tf", "aws_bedrock_provisioned_model_throughput.tuned") == {}
+    # Checkov cannot render the custom model's ARN; the check asks our scan,
+    # which judges the throughput by the custom model's base model (Active).
+    expect(r, "terraform/main.tf", "aws_bedrock_provisioned_model_throughput.tuned", set())
+
+
+def test_module_sample_verdicts(sample_results: Results) -> None:
+    """sample_iac/terraform/assistant-module: a module called by several
+    example roots, sibling outputs, a PT on a custom model, an agent on an
+    application inference profile (each resource as checkov names it)."""
+    r = sample_results
+    module = "terraform/assistant-module/main.tf"
+    expect(r, module, "module.assistant.aws_bedrock_provisioned_model_throughput.fine_tuned[0]", {1, 2})
+    expect(r, module, "module.assistant.aws_bedrock_custom_model.fine_tuned[0]", {1})
+    expect(r, module, "module.assistant.aws_bedrock_inference_profile.team[0]", {1})
+    expect(r, module, "module.assistant.aws_bedrockagent_agent.assistant", {1})
+    expect(r, module, "module.drafter.aws_bedrockagent_agent.assistant", {1})
+    expect(r, module, "module.reviewer.aws_bedrockagent_agent.assistant", {1})
+    expect(
+        r,
+        "terraform/assistant-module/modules/runbooks/main.tf",
+        "module.runbooks.aws_bedrockagent_knowledge_base.runbooks",
+        set(),
+    )
 
 
 def test_awscc_sample_verdicts(sample_results: Results) -> None:
