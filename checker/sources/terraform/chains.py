@@ -24,9 +24,12 @@ from checker.sources.values import Unknown, candidates
 MAX_CHAIN = 8
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Stands(Unknown):
-    """An apply-time resource output that stands for the model(s) `values`."""
+    """An apply-time resource output that stands for the model(s) `values`.
+
+    Compared and hashed as the Unknown it is (its extra fields hold module
+    instances and iterator values, which need not be hashable)."""
 
     #: The values of the catalog paths the output stands for (each a string,
     #: a list, an Unknown, or another Stands when the chain goes on).
