@@ -617,3 +617,59 @@ def test_an_instance_of_a_module_call_by_key(tmp_path: Path) -> None:
         "aws_bedrockagent_agent.picked": "amazon.titan-text-express-v1",
         "aws_bedrockagent_agent.second": "cohere.command-r-v1:0",
     }
+
+
+def test_a_chain_inside_a_document(tmp_path: Path) -> None:
+    """An environment variable or an IAM statement set to a profile's ARN:
+    the model the profile copies, with the trail; a string built from the
+    ARN stays unknown (nothing is reported for it)."""
+    write(
+        tmp_path,
+        {
+            "main.tf": """
+            resource "aws_bedrock_inference_profile" "p" {
+              name = "p"
+              model_source {
+                copy_from = "arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-v2"
+              }
+            }
+            resource "aws_lambda_function" "f" {
+              function_name = "f"
+              role          = "r"
+              environment {
+                variables = {
+                  MODEL_ID = aws_bedrock_inference_profile.p.arn
+                  BUILT    = "${aws_bedrock_inference_profile.p.arn}-x"
+                }
+              }
+            }
+            resource "aws_iam_role_policy" "invoke" {
+              role = "r"
+              policy = jsonencode({
+                Version = "2012-10-17"
+                Statement = [{
+                  Effect   = "Allow"
+                  Action   = ["bedrock:InvokeModel"]
+                  Resource = [aws_bedrock_inference_profile.p.arn]
+                }]
+              })
+            }
+            """
+        },
+    )
+    refs = [r for r in refs_of(tmp_path) if r.resource != "aws_bedrock_inference_profile.p"]
+    assert [(r.resource, r.attribute, r.model_id, r.note) for r in refs] == [
+        (
+            "aws_lambda_function.f",
+            "environment[0].variables.MODEL_ID",
+            "anthropic.claude-v2",
+            "through aws_bedrock_inference_profile.p",
+        ),
+        (
+            "aws_iam_role_policy.invoke",
+            "policy.Statement[0].Resource[0]",
+            "anthropic.claude-v2",
+            "through aws_bedrock_inference_profile.p",
+        ),
+    ]
+    assert all([v.line for v in r.via] == [4] and r.definition and r.definition.location.line == 4 for r in refs)

@@ -72,3 +72,32 @@ def links(stands: Stands, conditional: bool = False) -> Iterator[Link]:
                     stack.append((v, cond or c, through, where))
                 else:
                     yield Link(v, cond or c, through, where, origin)
+
+
+def through_chains(value: Any, depth: int = 0) -> tuple[Any, dict[str, Link]]:
+    """`value` (a document: environment variables, a policy) with each
+    `Stands` inside it replaced by the model it leads to, when it leads to
+    exactly one string (several are kept as a conditional's alternatives),
+    and the link behind each model string, for the reference's note, `via`
+    and definition.  Anything else is left as it is."""
+    found: dict[str, Link] = {}
+
+    def swap(v: Any, d: int) -> Any:
+        if isinstance(v, Stands):
+            ends = [link for link in links(v) if isinstance(link.value, str)]
+            if not ends or len(ends) != len(list(links(v))):
+                return v
+            for link in ends:
+                found.setdefault(link.value, link)
+            if len(ends) == 1 and not ends[0].conditional:
+                return ends[0].value
+            return Unknown(v.text, alternatives=tuple(link.value for link in ends), reason=v.reason)
+        if d >= 32:
+            return v
+        if type(v) is list:  # a set keeps its elements (and their order) as they are
+            return [swap(x, d + 1) for x in v]
+        if isinstance(v, dict):
+            return {k: swap(x, d + 1) for k, x in v.items()}
+        return v
+
+    return swap(value, depth), found

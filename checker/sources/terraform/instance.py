@@ -18,7 +18,7 @@ from checker.catalog.special import DATA_LOOKUPS
 from checker.discovery.walk import display_path
 from checker.model import Definition, Location, Reference, ScanError, SourceFramework, Usage
 from checker.modelid import looks_like_model_reference, parse_model_reference
-from checker.sources.terraform.chains import Stands, links
+from checker.sources.terraform.chains import Stands, links, through_chains
 from checker.sources.terraform.evaluate import (
     Budget,
     EvalError,
@@ -689,9 +689,18 @@ class Instance:
         def locate(sub: str) -> tuple[int, int]:
             return entry_lines.get(sub.split(".")[0].split("[")[0]) or (line, col)
 
+        value, chained_links = through_chains(value)
         for found in in_document(spec, attr_path, value, locate, expression=expr_text):
-            definition_at = definition(found.raw, found.attribute[len(attr_path) :])
-            yield builder.build(found, definition_at)
+            link = chained_links.get(found.raw)
+            if link is None:
+                yield builder.build(found, definition(found.raw, found.attribute[len(attr_path) :]))
+                continue
+            # A resource output inside the document (an environment variable
+            # set to a profile's ARN): judged by its model, with the trail.
+            origin, o_each, o_idx = link.origin if link.origin else (None, None, None)
+            at = definition_of(origin, found.raw, o_each, o_idx) if origin is not None else None
+            r = builder.build(replace(found, note=link.note), at)
+            yield replace(r, via=(*r.via, *link.where))
 
     def _foreign_module_refs(self, hf: HclFile, b: Block) -> Iterator[Reference]:
         """Arguments passed to registry or git modules: their code is not here,
