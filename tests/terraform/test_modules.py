@@ -673,3 +673,21 @@ def test_a_chain_inside_a_document(tmp_path: Path) -> None:
         ),
     ]
     assert all([v.line for v in r.via] == [4] and r.definition and r.definition.location.line == 4 for r in refs)
+
+
+def test_a_long_chain_of_sibling_modules_resolves(tmp_path: Path) -> None:
+    """Each module takes the previous one's output: every instance resolves
+    (each value computed once, in the order the calls are written), far past
+    what one nested evaluation per module would reach before the depth limit."""
+    calls = ['module "m0" {\n  source = "./m"\n  x = "anthropic.claude-v2"\n}\n']
+    calls += [f'module "m{i}" {{\n  source = "./m"\n  x = module.m{i - 1}.x\n}}\n' for i in range(1, 150)]
+    (tmp_path / "m").mkdir()
+    (tmp_path / "m" / "main.tf").write_text(
+        'variable "x" {}\noutput "x" {\n  value = var.x\n}\n'
+        'resource "aws_bedrockagent_agent" "a" {\n  foundation_model = var.x\n}\n'
+    )
+    (tmp_path / "main.tf").write_text("".join(calls))
+    result = scan_tree(tmp_path)
+    assert result.errors == []
+    assert len(result.references) == 150
+    assert {a.reference.raw for a in result.references} == {"anthropic.claude-v2"}

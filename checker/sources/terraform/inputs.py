@@ -56,6 +56,10 @@ class Input:
         if self._value is _UNSET:
             self._value, self._via = value, via
 
+    def settle(self) -> None:
+        """Compute the value now (it is kept), so later readers reuse it."""
+        self._resolve()
+
     @property
     def value(self) -> Any:
         self._resolve()

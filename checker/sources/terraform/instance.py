@@ -497,9 +497,22 @@ class Instance:
                 yield from self._block_refs(hf, b, "terraform_data", f"data.{b.labels[0]}.{b.labels[1]}")
         for hf, b in self.mdir.blocks("module"):
             yield from self._foreign_module_refs(hf, b)
+        self._settle_inputs()
         for _, children in sorted(self.children().items()):
             for _, child in children:
                 yield from child.references()
+
+    def _settle_inputs(self) -> None:
+        """Evaluate the module calls' arguments in the order they are
+        written, each once: modules chained through their outputs
+        (`module.b` takes `module.a.out`, `module.c` takes `module.b.out`,
+        ...) then each reuse the previous value instead of nesting one
+        evaluation per module, which would reach the depth limit after a
+        few dozen modules."""
+        for _, b in self.mdir.blocks("module"):
+            for _, child in self.child_instances(b.labels[0]) if b.labels else ():
+                for inp in child.inputs.values():
+                    inp.settle()
 
     def _block_refs(self, hf: HclFile, block: Block, framework: str, address: str) -> Iterator[Reference]:
         specs = specs_for(framework, block.labels[0])
