@@ -46,12 +46,10 @@ from checker.rules import RULES_BY_ID, RuleContext, evaluate
 from checker.settings import checkov_settings
 
 #: What checkov leaves when it cannot render a value: a variable, local,
-#: module output or data reference, an interpolation, or a resource
-#: attribute reference (resource types have underscores; model ids never do).
-#: What checkov leaves of an expression it could not render: a reference
-#: (`var.x`, `aws_x.y.arn`), an interpolation, or a `dynamic` block's
-#: iterator (`variant.value.model_id`), which it keeps for a block it cannot
-#: expand (a `count = 0` instance, an empty collection).
+#: module output or data reference, an interpolation, a resource attribute
+#: reference (resource types have underscores; model ids never do), or a
+#: `dynamic` block's iterator (`variant.value.model_id`), which it keeps for
+#: a block it cannot expand (a `count = 0` instance, an empty collection).
 _TF_EXPRESSION = re.compile(
     r"^(var|local|module|data|each|count|path|self)\.|\$\{|^[a-z][a-z0-9]*_[a-z0-9_]*\."
     r"|^[A-Za-z_][A-Za-z0-9_-]*\.(key|value)(\.|\[|$)"
