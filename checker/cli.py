@@ -111,6 +111,12 @@ def add_common_options(p: argparse.ArgumentParser) -> None:
         help=f"warn when the feed's data is older than this at the evaluation date (default: {DEFAULT_MAX_FEED_AGE})",
     )
     p.add_argument("--fail-on", choices=[s.value for s in Severity], help="lowest severity that fails (default: error)")
+    p.add_argument(
+        "--fail-on-unresolved",
+        action="store_true",
+        default=None,
+        help="also fail (exit 1) when a model reference could not be decided statically (wildcard grants do not count)",
+    )
     p.add_argument("--format", "-f", choices=sorted(FORMATS), action=_FormatAction, help="output format; may repeat")
     p.add_argument("--output", "-o", metavar="FILE", action=_OutputAction, help="write the preceding --format here")
     p.set_defaults(outputs=None)
@@ -181,6 +187,7 @@ def settings_for(args: argparse.Namespace) -> Resolved:
             eol_window=getattr(args, "eol_window", None),
             max_feed_age=getattr(args, "max_feed_age", None),
             fail_on=getattr(args, "fail_on", None),
+            fail_on_unresolved=bool(getattr(args, "fail_on_unresolved", None)),
             max_file_size=getattr(args, "max_file_size", None),
             max_plan_size=getattr(args, "max_plan_size", None),
             baseline=getattr(args, "baseline", None),
@@ -330,6 +337,7 @@ def _scan_settings(args: argparse.Namespace) -> Any:
         as_of=ctx.as_of,
         feed=ctx.feed,
         fail_on=s.fail_on,
+        fail_on_unresolved=s.fail_on_unresolved,
         eol_window_days=ctx.eol_window_days,
         # A process pool forks all its workers at once: --jobs 10**9 must
         # not be a fork bomb.

@@ -97,6 +97,9 @@ class State(str, enum.Enum):
     #: publishes its lifecycle state: recognised (no "typo?"), never Active.
     LIFECYCLE_UNPUBLISHED = "LIFECYCLE_UNPUBLISHED"
     UNRESOLVED = "UNRESOLVED"
+    #: An IAM grant on a wildcard (`foundation-model/*`): inventory, since it
+    #: names no one model, and not unresolved, since nothing is unknown.
+    WILDCARD = "WILDCARD"
 
     @property
     def is_legacy(self) -> bool:
@@ -112,6 +115,7 @@ class State(str, enum.Enum):
             "NOT_IN_FEED": "not in the lifecycle feed",
             "LIFECYCLE_UNPUBLISHED": "in AWS's catalogue, lifecycle state not published",
             "UNRESOLVED": "unresolved",
+            "WILDCARD": "wildcard grant (every matching model)",
         }[self.value]
 
 
@@ -211,6 +215,10 @@ class Reference:
     via: tuple[Location, ...] = ()
     #: The CDK construct path of the resource, for cdk.out templates.
     construct_path: str | None = None
+    #: `file:line` of the app's code that created the construct, from the
+    #: assembly's creation stacks: cdk.out is generated (and usually not
+    #: committed), so this is the line a person edits.
+    created_at: str | None = None
     #: A word to the user next to the reference (why it is unresolved...).
     note: str | None = None
     #: First and last line of the enclosing resource (0 when unknown): inline
@@ -456,15 +464,32 @@ class ScanResult:
     #: False when some unit's result depends on files its cache key does not
     #: cover (see `SourceResult.cacheable`): the report is not cached either.
     cacheable: bool = True
+    #: `--fail-on-unresolved`: a reference whose model could not be decided
+    #: fails the scan, for pipelines that require full resolution.
+    fail_on_unresolved: bool = False
 
     @property
     def failing_findings(self) -> list[Finding]:
         return [f for f in self.findings if f.active and f.severity.rank >= self.fail_on.rank]
 
     @property
+    def unresolved(self) -> list[AssessedReference]:
+        """References whose model could not be decided statically (each says
+        which input made it unknown); wildcard grants are not among them."""
+        return [a for a in self.references if a.status.state is State.UNRESOLVED]
+
+    @property
+    def wildcards(self) -> list[AssessedReference]:
+        """IAM grants on a wildcard: inventory, they name no one model."""
+        return [a for a in self.references if a.status.state is State.WILDCARD]
+
+    @property
     def exit_code(self) -> int:
-        """0 clean, 1 findings at or above the threshold, 2 errors (errors win:
-        a scan that could not read a file cannot vouch for it)."""
+        """0 clean, 1 findings at or above the threshold (or, with
+        `fail_on_unresolved`, any unresolved reference), 2 errors (errors
+        win: a scan that could not read a file cannot vouch for it)."""
         if self.errors:
             return 2
+        if self.fail_on_unresolved and self.unresolved:
+            return 1
         return 1 if self.failing_findings else 0

@@ -59,6 +59,8 @@ class ScanSettings:
     as_of: date
     feed: Feed
     fail_on: Severity = Severity.ERROR
+    #: `--fail-on-unresolved`: any undecided reference fails the scan.
+    fail_on_unresolved: bool = False
     eol_window_days: int = DEFAULT_EOL_WINDOW
     jobs: int = 0
     options: ScanOptions = field(default_factory=ScanOptions)
@@ -479,8 +481,11 @@ def _scan(
         feed_as_of=settings.feed.as_of,
         feed_origin=settings.feed.origin,
         fail_on=settings.fail_on,
+        fail_on_unresolved=settings.fail_on_unresolved,
         eol_window_days=settings.eol_window_days,
-        files_scanned=len(files),
+        # What the sources read (a cloud assembly counts its templates, not
+        # its manifests and assets), not every candidate file the walk saw.
+        files_scanned=len({f for res in results for f in res.files}),
         roots=tuple(display_path(p) for p in paths),
         tool_version=__version__,
         repository_changes=settings.repository_changes,

@@ -39,6 +39,7 @@ ENV_AS_OF = "BEDROCK_LIFECYCLE_AS_OF"
 ENV_EOL_WINDOW = "BEDROCK_LIFECYCLE_EOL_WINDOW"
 ENV_MAX_FEED_AGE = "BEDROCK_LIFECYCLE_MAX_FEED_AGE"
 ENV_FAIL_ON = "BEDROCK_LIFECYCLE_FAIL_ON"
+ENV_FAIL_ON_UNRESOLVED = "BEDROCK_LIFECYCLE_FAIL_ON_UNRESOLVED"
 ENV_NO_REPO_CONFIG = "BEDROCK_LIFECYCLE_NO_REPO_CONFIG"
 
 
@@ -51,6 +52,7 @@ class Flags:
     eol_window: int | None = None
     max_feed_age: int | None = None
     fail_on: str | None = None
+    fail_on_unresolved: bool = False
     max_file_size: int | None = None
     max_plan_size: int | None = None
     baseline: str | None = None
@@ -82,6 +84,8 @@ class Resolved:
     #: can weaken the policy; every report lists them.
     repository_changes: tuple[str, ...] = field(default_factory=tuple)
     max_feed_age: int = DEFAULT_MAX_FEED_AGE
+    #: Fail (exit 1) when any model reference could not be decided.
+    fail_on_unresolved: bool = False
 
 
 def _truthy(value: str | None) -> bool:
@@ -167,6 +171,11 @@ def resolve(
     eol_window = pick(flags.eol_window, _env_int(env, ENV_EOL_WINDOW), "eol_window", DEFAULT_EOL_WINDOW)
     max_feed_age = pick(flags.max_feed_age, _env_int(env, ENV_MAX_FEED_AGE), "max_feed_age", DEFAULT_MAX_FEED_AGE)
     fail_on = pick(flags.fail_on, _env_severity(env, ENV_FAIL_ON), "fail_on", DEFAULT_FAIL_ON.value)
+    # Stricter only: the flag, the environment or the repository may ask for
+    # full resolution; none of them can turn off what another asked for.
+    fail_on_unresolved = (
+        flags.fail_on_unresolved or _truthy(env.get(ENV_FAIL_ON_UNRESOLVED)) or values.get("fail_on_unresolved") is True
+    )
 
     def bound(flag: int | None, key: str, default: int) -> int:
         """A bound the repository may lower but not raise: a larger limit is
@@ -205,6 +214,7 @@ def resolve(
         config_path=config.path if config is not None else None,
         repository_changes=tuple(f"{repo.path}: {c}" for c in changes) if repo is not None else (),
         max_feed_age=int(max_feed_age),
+        fail_on_unresolved=bool(fail_on_unresolved),
     )
 
 

@@ -91,3 +91,28 @@ def test_every_report_lists_the_repository_changes(
         assert any(c.endswith("disabled_rules: CKV_BEDROCK_1") for c in json.loads(out)["repository_changes"])
     main(["scan", "repo", "--as-of", "2026-11-24", "-q", "--format", fmt, "--no-repo-config"])
     assert "disabled_rules" not in capsys.readouterr().out
+
+
+def test_fail_on_unresolved_only_ever_stricter(tmp_path: Path) -> None:
+    """The flag, the environment or the repository may require full
+    resolution; a repository saying `false` cannot undo the pipeline's ask."""
+    assert resolve(Flags(), [str(tmp_path)], {}).fail_on_unresolved is False
+    assert resolve(Flags(fail_on_unresolved=True), [str(tmp_path)], {}).fail_on_unresolved is True
+    env = {"BEDROCK_LIFECYCLE_FAIL_ON_UNRESOLVED": "1"}
+    assert resolve(Flags(), [str(repo(tmp_path, "fail_on_unresolved: false\n"))], env).fail_on_unresolved is True
+    stricter = tmp_path / "strict"
+    stricter.mkdir()
+    (stricter / ".bedrock-lifecycle.yaml").write_text("fail_on_unresolved: true\n")
+    strict = resolve(Flags(), [str(stricter)], {})
+    assert strict.fail_on_unresolved is True and strict.repository_changes == ()
+
+
+def test_fail_on_unresolved_exit_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "t.yaml").write_text(
+        "Parameters:\n  M: {Type: String}\nResources:\n  A:\n    Type: AWS::Bedrock::Agent\n"
+        "    Properties:\n      FoundationModel: !Ref M\n"
+    )
+    assert main(["scan", str(tmp_path), "--as-of", "2026-11-24", "--no-repo-config"]) == 0
+    assert main(["scan", str(tmp_path), "--as-of", "2026-11-24", "--no-repo-config", "--fail-on-unresolved"]) == 1
+    out = capsys.readouterr().out
+    assert "1 reference(s) could not be resolved statically" in out and "parameter M has no Default" in out

@@ -137,7 +137,10 @@ def _cfn_spec(spec: AttributeSpec, props: dict[str, Any], subs: dict[str, Any], 
                 if value.partial is not None and parse_model_reference(value.partial).resolvable:
                     yield Found(spec.usage, value.partial, attr_path, loc, conditional=cond, expression=text, note=why)
                 else:
-                    yield Found(spec.usage, text, attr_path, loc, False, cond, expression=text, note=why or NOT_KNOWN)
+                    # The undecided condition that chose it, and the input
+                    # that made the value unknown (a parameter, an import).
+                    note = _join(why, value.reason) or NOT_KNOWN
+                    yield Found(spec.usage, text, attr_path, loc, False, cond, expression=text, note=note)
             continue
         full = partials(resolver.deep(raw))
         if subs:
@@ -180,7 +183,11 @@ def in_document(
             where = locate_keys or (lambda keys, path: locate(path))
             yield from _asl_found(spec, attr_path, c, where, conditional or c_cond, expression, note)
             continue
-        for sub, found in extract_mode(spec.mode, c):
+        seen: set[tuple[str, str]] = set()
+        for sub, found in (hit for doc in _every_use(c) for hit in extract_mode(spec.mode, doc)):
+            if (sub, found) in seen:
+                continue
+            seen.add((sub, found))
             sep = "" if not sub or sub.startswith("[") else "."
             yield Found(
                 spec.usage,
@@ -242,6 +249,47 @@ def _states_label(states: list[str]) -> str | None:
 
 def _join(*parts: str | None) -> str:
     return "; ".join(p for p in parts if p)
+
+
+#: Most copies of one document `_every_use` makes (a prompt of many variants
+#: named in several places of one policy).
+MAX_EVERY_COPIES = 32
+
+
+def _every_use(doc: Any) -> Iterator[Any]:
+    """The document once per model a value inside it stands for when it
+    stands for several at once (a prompt's ARN: every variant's model), so
+    an environment variable or a policy statement holding it names each."""
+    docs = [doc]
+    out: list[Any] = []
+    while docs and len(out) < MAX_EVERY_COPIES:
+        d = docs.pop()
+        spread = _spread_first(d, 0)
+        if spread is None:
+            out.append(d)
+        else:
+            docs.extend(spread[: MAX_EVERY_COPIES - len(out) - len(docs)])
+    yield from out
+
+
+def _spread_first(value: Any, depth: int) -> list[Any] | None:
+    """Copies of `value`, one per alternative of its first `every` unknown;
+    None when it holds none."""
+    if depth > 64:
+        return None
+    if isinstance(value, Unknown) and value.every and value.alternatives:
+        return list(value.alternatives)
+    if isinstance(value, dict):
+        for k, v in value.items():
+            inner = _spread_first(v, depth + 1)
+            if inner is not None:
+                return [{**value, k: x} for x in inner]
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            inner = _spread_first(v, depth + 1)
+            if inner is not None:
+                return [[*value[:i], x, *value[i + 1 :]] for x in inner]
+    return None
 
 
 def _loc_in(raw: Any, sub: str, default: tuple[int, int]) -> tuple[int, int]:

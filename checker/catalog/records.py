@@ -87,6 +87,7 @@ class ReferenceBuilder:
     via: tuple[Location, ...] = ()
     construct_path: str | None = None
     action: Action | None = None
+    created_at: str | None = None
 
     def build(self, found: Found, definition: Definition | None = None) -> Reference:
         """`definition`: where the value was written first, when the front
@@ -106,6 +107,7 @@ class ReferenceBuilder:
             region=self.region,
             via=self.via,
             construct_path=self.construct_path,
+            created_at=self.created_at,
             note=found.note,
             resource_line=self.resource_line,
             resource_end_line=self.resource_end_line,

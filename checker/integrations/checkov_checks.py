@@ -201,6 +201,27 @@ def terraform_check(rule_id: str) -> Any:
     return _Check()
 
 
+_LINKS = ("Fn::GetAtt", "Fn::ImportValue", "Ref")
+
+
+def _links_elsewhere(value: Any) -> bool:
+    """Whether a resource's properties name another resource's output (or
+    an import), which a check given the resource alone reads as nothing: a
+    policy granting invoke on `!GetAtt Profile.InferenceProfileArn` would
+    pass unseen. Bounded: real properties are small."""
+    stack, seen = [value], 0
+    while stack and seen < 5000:
+        v = stack.pop()
+        seen += 1
+        if isinstance(v, dict):
+            if any(k in v for k in _LINKS):
+                return True
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return False
+
+
 def cloudformation_check(rule_id: str) -> Any:
     """A checkov CloudFormation check (templates, SAM, cdk.out) for one of our rules."""
     rule = RULES_BY_ID[rule_id]
@@ -220,9 +241,11 @@ def cloudformation_check(rule_id: str) -> Any:
             refs = handed(self.entity_path, rtype, None)
             if refs is None:
                 refs = cloudformation_references(conf, rtype)
-                if "Condition" in conf or any(r.conditional or not r.resolved for r in refs):
-                    # The template's Conditions (and what else checkov hands no
-                    # check) decide these: our scan of the template does.
+                undecided = "Condition" in conf or any(r.conditional or not r.resolved for r in refs)
+                if undecided or _links_elsewhere(conf.get("Properties")):
+                    # The template's Conditions, another resource's output
+                    # (`!GetAtt`), a nested stack or an import (what checkov
+                    # hands no check) decide these: our scan of the template does.
                     refs = handed(self.entity_path, rtype, None, in_process=True) or refs
             return verdict(rule.id, refs)
 

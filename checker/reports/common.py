@@ -6,7 +6,17 @@ import hashlib
 import os
 from dataclasses import dataclass
 
-from checker.model import Definition, Finding, LifecycleStatus, Reference, ScanResult, SourceFramework, State
+from checker.model import (
+    AssessedReference,
+    Definition,
+    Finding,
+    LifecycleStatus,
+    Reference,
+    ScanResult,
+    Severity,
+    SourceFramework,
+    State,
+)
 
 
 def reference_key(ref: Reference) -> str:
@@ -173,3 +183,45 @@ def quiet_because(f: Finding) -> str:
     if f.baselined:
         parts.append("in the baseline")
     return "; ".join(parts)
+
+
+#: The id under which rule-shaped formats (SARIF, JUnit, Code Climate) list
+#: a reference whose model could not be decided: it is not a lifecycle rule
+#: (there is no model to judge), but a pipeline must see it, not a pass.
+UNRESOLVED_ID = "BEDROCK_UNRESOLVED"
+UNRESOLVED_TITLE = "Model reference could not be decided statically"
+UNRESOLVED_HELP = (
+    "The value that names the model is not known before deployment (a parameter or variable without a value, "
+    "an import from another stack, a custom resource's output, an apply-time attribute). Nothing was judged: "
+    "give the value (--parameter, --var) or check the model by hand; --fail-on-unresolved makes this fail."
+)
+#: The id under which those formats list a wildcard grant (inventory).
+WILDCARD_ID = "BEDROCK_WILDCARD"
+
+
+def unresolved_severity(result: ScanResult) -> Severity:
+    """Notice, unless the pipeline requires full resolution."""
+    return Severity.ERROR if result.fail_on_unresolved else Severity.NOTICE
+
+
+def unresolved_message(a: AssessedReference) -> str:
+    """`Agent.Properties.FoundationModel = {"Ref":"Model"}: the model could
+    not be decided (parameter Model has no Default ...)`, for every format."""
+    r = a.reference
+    why = r.unresolved_reason or "value is not known statically"
+    return f"{r.construct_path or r.resource}.{r.attribute} = {r.raw}: the model could not be decided ({why})"
+
+
+def wildcard_message(a: AssessedReference) -> str:
+    r = a.reference
+    return f"{r.construct_path or r.resource}.{r.attribute} grants every model matching {r.raw} (inventory)"
+
+
+def unresolved_fingerprint(a: AssessedReference) -> str:
+    return hashlib.sha256(f"{UNRESOLVED_ID}|{reference_key(a.reference)}".encode()).hexdigest()[:32]
+
+
+def created_text(ref: Reference) -> str | None:
+    """`created at lib/stack.ts:25` for a CDK construct whose creation the
+    assembly recorded: cdk.out is generated, the app's source is edited."""
+    return f"created at {ref.created_at}" if ref.created_at else None

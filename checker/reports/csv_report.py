@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 
-from checker.model import ScanResult
+from checker.model import ScanResult, State
 from checker.reports.escape import csv_cell
 
 COLUMNS = (
@@ -37,6 +37,7 @@ COLUMNS = (
     "definition",
     "definition_kind",
     "unresolved_reason",
+    "created_at",
 )
 
 
@@ -76,7 +77,9 @@ def render(result: ScanResult) -> str:
             "yes" if suppressed.get(id(r)) else "",
             str(r.definition.location) if r.definition and r.definition.elsewhere else "",
             r.definition.kind if r.definition and r.definition.elsewhere else "",
-            r.unresolved_reason or "",
+            # A wildcard grant is inventory, not unknown: no reason to give.
+            "" if s.state is State.WILDCARD else (r.unresolved_reason or ""),
+            r.created_at or "",
         ]
         w.writerow([csv_cell(c) for c in row])
     return buf.getvalue()

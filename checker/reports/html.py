@@ -327,6 +327,39 @@ _JS = """
 """
 
 
+def _undecided(result: ScanResult) -> str:
+    """References whose model could not be decided, with why, and wildcard
+    grants as inventory: the timeline shows only models it could judge."""
+    out = ""
+    if result.unresolved:
+        rows = "".join(
+            f"<tr><td><code>{_e(a.reference.location)}</code></td>"
+            f"<td><code>{_e(a.reference.construct_path or a.reference.resource)}</code></td>"
+            f"<td><code>{_e(a.reference.raw)}</code></td>"
+            f"<td>{_e(a.reference.unresolved_reason or 'value is not known statically')}</td></tr>"
+            for a in result.unresolved
+        )
+        fails = " (--fail-on-unresolved: they fail the scan)" if result.fail_on_unresolved else ""
+        out += (
+            f'<h2 id="unresolved">{len(result.unresolved)} model reference(s) could not be decided{_e(fails)}</h2>'
+            '<table class="users"><thead><tr><th scope="col">Where</th><th scope="col">Resource</th>'
+            f'<th scope="col">Value</th><th scope="col">Why</th></tr></thead><tbody>{rows}</tbody></table>'
+        )
+    if result.wildcards:
+        rows = "".join(
+            f"<tr><td><code>{_e(a.reference.location)}</code></td>"
+            f"<td><code>{_e(a.reference.construct_path or a.reference.resource)}</code></td>"
+            f"<td><code>{_e(a.reference.raw)}</code></td></tr>"
+            for a in result.wildcards
+        )
+        out += (
+            f'<h2 id="wildcards">{len(result.wildcards)} wildcard grant(s): every matching model</h2>'
+            '<table class="users"><thead><tr><th scope="col">Where</th><th scope="col">Resource</th>'
+            f'<th scope="col">Grant</th></tr></thead><tbody>{rows}</tbody></table>'
+        )
+    return out
+
+
 def render(result: ScanResult) -> str:
     models = _models(result)
     as_of = result.as_of
@@ -367,6 +400,7 @@ def render(result: ScanResult) -> str:
         + (_summary(models, as_of) if models else "<p>No model of the lifecycle feed is in use.</p>")
         + f'<div class="legend" aria-hidden="true">{legend}</div>'
         + "".join(sections)
+        + _undecided(result)
         + (f"<h2>Files that could not be read</h2><ul>{errors}</ul>" if errors else "")
     )
     return (

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.model import AssessedReference, Finding, Reference, ScanError, ScanResult
+from checker.model import AssessedReference, Finding, Reference, ScanError, ScanResult, State
 from checker.reports.common import feed_age_days, feed_line, feed_notices, stale_status_note
 
-JSON_FORMAT_VERSION = "1.1"
+JSON_FORMAT_VERSION = "1.2"
 
 
 def _d(value: object) -> str | None:
@@ -37,7 +37,7 @@ def reference_dict(a: AssessedReference) -> dict[str, Any]:
         "raw": r.raw,
         "resolved": r.resolved and ident is not None and ident.resolvable,
         "id_kind": ident.kind.value if ident is not None else None,
-        "unresolved_reason": r.unresolved_reason,
+        "unresolved_reason": None if a.status.state is State.WILDCARD else r.unresolved_reason,
         "expression": r.expression,
         "file": r.location.file,
         "line": r.location.line,
@@ -51,6 +51,7 @@ def reference_dict(a: AssessedReference) -> dict[str, Any]:
         "conditional": r.conditional,
         "region": r.effective_region,
         "construct_path": r.construct_path,
+        "created_at": r.created_at,
         "via": [{"file": v.file, "line": v.line} for v in r.via],
         "definition": definition_dict(r),
         "note": r.note,
@@ -91,6 +92,7 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "framework": r.framework,
         "action": r.action.value if r.action else None,
         "construct_path": r.construct_path,
+        "created_at": r.created_at,
         "definition": definition_dict(r),
         "message": f.message,
         "replacement": list(f.replacements),
@@ -129,6 +131,9 @@ def as_document(result: ScanResult) -> dict[str, Any]:
             "failing": len(result.failing_findings),
             "errors": len(result.errors),
             "exit_code": result.exit_code,
+            "unresolved": len(result.unresolved),
+            "wildcard_grants": len(result.wildcards),
+            "fail_on_unresolved": result.fail_on_unresolved,
         },
         "references": [reference_dict(a) for a in result.references],
         "findings": [finding_dict(f) for f in result.findings],

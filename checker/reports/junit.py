@@ -14,7 +14,15 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 
 from checker.model import Finding, ScanResult
-from checker.reports.common import definition_text, quiet_because, replacement_text
+from checker.reports.common import (
+    UNRESOLVED_ID,
+    WILDCARD_ID,
+    definition_text,
+    quiet_because,
+    replacement_text,
+    unresolved_message,
+    wildcard_message,
+)
 from checker.reports.escape import xml
 from checker.rules import ALL_RULES
 
@@ -68,6 +76,29 @@ def render(result: ScanResult) -> str:
                         for f in shown
                     )
                 )
+    # An undecided reference is a test case of its own: skipped (not judged,
+    # never a silent pass), or failed under --fail-on-unresolved. A
+    # wildcard grant passes, with what it grants kept as output.
+    for a in result.unresolved:
+        r = a.reference
+        case = ET.SubElement(
+            suite, "testcase", classname=xml(r.location.file), name=xml(f"{UNRESOLVED_ID} {r.resource}.{r.attribute}")
+        )
+        tests += 1
+        text = f"{r.location}: {unresolved_message(a)}"
+        if result.fail_on_unresolved:
+            failures += 1
+            ET.SubElement(case, "failure", message=xml(unresolved_message(a)), type="unresolved").text = xml(text)
+        else:
+            skipped += 1
+            ET.SubElement(case, "skipped", message=xml(text))
+    for a in result.wildcards:
+        r = a.reference
+        case = ET.SubElement(
+            suite, "testcase", classname=xml(r.location.file), name=xml(f"{WILDCARD_ID} {r.resource}.{r.attribute}")
+        )
+        tests += 1
+        ET.SubElement(case, "system-out").text = xml(f"{r.location}: {wildcard_message(a)}")
     for e in result.errors:
         case = ET.SubElement(suite, "testcase", classname=xml(e.file), name="read")
         tests += 1

@@ -12,11 +12,13 @@ from __future__ import annotations
 from checker.model import Finding, ScanResult, Severity
 from checker.reports.common import (
     REPOSITORY_CHANGES,
+    created_text,
     definition_groups,
     definition_text,
     feed_line,
     feed_notices,
     quiet_because,
+    unresolved_severity,
 )
 from checker.reports.escape import markdown as md
 from checker.reports.escape import markdown_code as code
@@ -49,6 +51,9 @@ def _where(f: Finding) -> str:
     site = definition_text(r)
     if site is not None:
         loc += f" (defined at {code(site)})"
+    created = created_text(r)
+    if created is not None:
+        loc += f" ({md(created)})"
     return f"{loc} {code(r.construct_path or r.resource)}"
 
 
@@ -64,6 +69,41 @@ def _order(findings: list[Finding]) -> list[Finding]:
     )
 
 
+def _undecided(result: ScanResult) -> list[str]:
+    """Unresolved references (with the input that made each unknown) and
+    wildcard grants: a summary that hides them would call a scan clean
+    that judged nothing."""
+    lines: list[str] = []
+    if result.unresolved:
+        fails = " (`--fail-on-unresolved`: they fail the check)" if result.fail_on_unresolved else ""
+        lines += [
+            "",
+            f"**{len(result.unresolved)} model reference(s) could not be decided**{fails}:",
+            "",
+            "| Severity | Where | Value | Why |",
+            "|---|---|---|---|",
+        ]
+        sev = _ICON[unresolved_severity(result)]
+        for a in result.unresolved:
+            r = a.reference
+            loc = code(f"{r.location.file}:{r.location.line}" if r.location.line else r.location.file)
+            why = md(r.unresolved_reason or "value is not known statically")
+            lines.append(_row((sev, f"{loc} {code(r.construct_path or r.resource)}", code(r.raw), why)))
+    if result.wildcards:
+        lines += [
+            "",
+            f"**{len(result.wildcards)} wildcard grant(s)** (inventory: they allow every matching model):",
+            "",
+            "| Where | Grant |",
+            "|---|---|",
+        ]
+        for a in result.wildcards:
+            r = a.reference
+            loc = code(f"{r.location.file}:{r.location.line}" if r.location.line else r.location.file)
+            lines.append(_row((f"{loc} {code(r.construct_path or r.resource)}", code(r.raw))))
+    return lines
+
+
 def render(result: ScanResult) -> str:
     active = [f for f in result.findings if f.active]
     quiet = [f for f in result.findings if not f.active]
@@ -74,12 +114,15 @@ def render(result: ScanResult) -> str:
         lines.append("")
     about = [f"_{_cell(feed_line(result))}._"]
     about += [f"> **{n.level.title()}:** {_cell(n.text)}" for n in feed_notices(result)]
+    undecided = _undecided(result)
     if not active and not quiet and not result.errors:
+        decided = len(result.references) - len(result.unresolved)
         lines.append(
-            f"No Legacy or End-of-Life Bedrock models in {len(result.references)} model reference(s) "
-            f"(as of {result.as_of.isoformat()})."
+            f"No Legacy or End-of-Life Bedrock models in {decided} decided model reference(s) "
+            f"(as of {result.as_of.isoformat()})"
+            + (f"; **{len(result.unresolved)} could not be decided**, listed below." if result.unresolved else ".")
         )
-        lines += ["", *about]
+        lines += [*undecided, "", *about]
         return "\n".join(lines) + "\n"
     counts = {s: sum(1 for f in active if f.severity is s) for s in Severity}
     lines.append(
@@ -114,6 +157,7 @@ def render(result: ScanResult) -> str:
         for d, found in groups:
             users = sorted({code(f.reference.construct_path or f.reference.resource) for f in found})
             lines.append(_row((code(d.location), _cell(d.kind), code(found[0].model_id), ", ".join(users))))
+    lines += undecided
     if quiet:
         lines += [
             "",

@@ -13,18 +13,27 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from checker.model import Finding, Location, Reference, ScanResult, Severity
+from checker.model import AssessedReference, Finding, Location, Reference, ScanResult, Severity
 from checker.reports.common import (
     REPOSITORY_CHANGES,
+    UNRESOLVED_HELP,
+    UNRESOLVED_ID,
+    UNRESOLVED_TITLE,
+    created_text,
     feed_age_days,
     feed_line,
     feed_notices,
     fingerprint,
     replacement_sentence,
     stale_status_note,
+    unresolved_fingerprint,
+    unresolved_message,
+    unresolved_severity,
+    wildcard_message,
 )
 from checker.reports.escape import uri
 from checker.rules import ALL_RULES
+from checker.rules.base import DOCS_URL
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTICE: "note"}
@@ -43,6 +52,68 @@ def _rule(rule_index: int) -> dict[str, Any]:
         "defaultConfiguration": {"level": LEVELS[r.severity]},
         "properties": {"tags": ["bedrock", "model-lifecycle", "ai-and-ml"], "problem.severity": r.severity.value},
     }
+
+
+def _unresolved_rule() -> dict[str, Any]:
+    return {
+        "id": UNRESOLVED_ID,
+        "name": "UnresolvedModelReference",
+        "shortDescription": {"text": UNRESOLVED_TITLE},
+        "fullDescription": {"text": UNRESOLVED_HELP},
+        "help": {
+            "text": f"{UNRESOLVED_TITLE}. {UNRESOLVED_HELP}",
+            "markdown": f"**{UNRESOLVED_TITLE}**\n\n{UNRESOLVED_HELP}",
+        },
+        "helpUri": f"{DOCS_URL}#unresolved-references",
+        "defaultConfiguration": {"level": "note"},
+        "properties": {"tags": ["bedrock", "model-lifecycle", "ai-and-ml"], "problem.severity": "recommendation"},
+    }
+
+
+def _unresolved_result(a: AssessedReference, index: int, level: str) -> dict[str, Any]:
+    """An undecided reference as a result of its own rule: code scanning
+    shows it (a note, or an error under --fail-on-unresolved), never a pass."""
+    r = a.reference
+    properties = {"reason": r.unresolved_reason, "expression": r.raw}
+    return _located(r, UNRESOLVED_ID, index, level, unresolved_message(a), unresolved_fingerprint(a), properties)
+
+
+def _located(
+    r: Reference, rule_id: str, index: int, level: str, text: str, fp: str, properties: dict[str, Any]
+) -> dict[str, Any]:
+    """What every result has: rule, level, message, where, fingerprint,
+    the reference's own properties after `properties`, related places."""
+    physical: dict[str, Any] = {"artifactLocation": {"uri": uri(r.location.file), "uriBaseId": "%SRCROOT%"}}
+    if r.location.line > 0:
+        region: dict[str, Any] = {"startLine": r.location.line}
+        if r.location.column > 0:
+            region["startColumn"] = r.location.column
+        physical["region"] = region
+    out: dict[str, Any] = {
+        "ruleId": rule_id,
+        "ruleIndex": index,
+        "level": level,
+        "message": {"text": text},
+        "locations": [
+            {
+                "physicalLocation": physical,
+                "logicalLocations": [
+                    {"name": r.resource, "fullyQualifiedName": r.construct_path or r.resource, "kind": "resource"}
+                ],
+            }
+        ],
+        "partialFingerprints": {"bedrockLifecycle/v1": fp},
+        "properties": {
+            **properties,
+            "usage": r.usage.value,
+            "resourceType": r.resource_type,
+            "framework": r.framework,
+        },
+    }
+    related = _related(r)
+    if related:
+        out["relatedLocations"] = related
+    return out
 
 
 def _related_location(index: int, loc: Location, text: str) -> dict[str, Any]:
@@ -74,47 +145,23 @@ def _related(r: Reference) -> list[dict[str, Any]]:
 
 def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     r = f.reference
-    physical: dict[str, Any] = {"artifactLocation": {"uri": uri(r.location.file), "uriBaseId": "%SRCROOT%"}}
-    if r.location.line > 0:
-        region: dict[str, Any] = {"startLine": r.location.line}
-        if r.location.column > 0:
-            region["startColumn"] = r.location.column
-        physical["region"] = region
     text = f.message
     text += replacement_sentence(f)
     stale = stale_status_note(f.status)
     if stale:
         text += f". Note: {stale}"
-    out: dict[str, Any] = {
-        "ruleId": f.rule_id,
-        "ruleIndex": rule_index[f.rule_id],
-        "level": LEVELS[f.severity],
-        "message": {"text": text},
-        "locations": [
-            {
-                "physicalLocation": physical,
-                "logicalLocations": [
-                    {"name": r.resource, "fullyQualifiedName": r.construct_path or r.resource, "kind": "resource"}
-                ],
-            }
-        ],
-        "partialFingerprints": {"bedrockLifecycle/v1": fingerprint(f)},
-        "properties": {
-            "modelId": f.model_id,
-            "state": f.status.state.value,
-            "eolDate": f.status.eol_date.isoformat() if f.status.eol_date else None,
-            "daysToEol": f.status.days_to_eol,
-            "replacement": list(f.replacements),
-            "replacementSuggested": f.replacement_suggested,
-            "statusObservedOn": f.status.observed_on.isoformat() if f.status.observed_on else None,
-            "usage": r.usage.value,
-            "resourceType": r.resource_type,
-            "framework": r.framework,
-        },
+    if r.created_at:
+        text += f" (construct {created_text(r)})"
+    properties = {
+        "modelId": f.model_id,
+        "state": f.status.state.value,
+        "eolDate": f.status.eol_date.isoformat() if f.status.eol_date else None,
+        "daysToEol": f.status.days_to_eol,
+        "replacement": list(f.replacements),
+        "replacementSuggested": f.replacement_suggested,
+        "statusObservedOn": f.status.observed_on.isoformat() if f.status.observed_on else None,
     }
-    related = _related(r)
-    if related:
-        out["relatedLocations"] = related
+    out = _located(r, f.rule_id, rule_index[f.rule_id], LEVELS[f.severity], text, fingerprint(f), properties)
     suppressions: list[dict[str, Any]] = []
     s = f.suppression
     if s is not None and not s.expired:
@@ -140,8 +187,22 @@ def _result(f: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     return out
 
 
+def _wildcard(a: AssessedReference) -> dict[str, Any]:
+    """A wildcard grant, as inventory in the run's properties (it names no
+    model to judge, and nothing about it is unknown)."""
+    r = a.reference
+    return {
+        "uri": r.location.file,
+        "line": r.location.line,
+        "resource": r.resource,
+        "grant": r.raw,
+        "text": wildcard_message(a),
+    }
+
+
 def as_document(result: ScanResult) -> dict[str, Any]:
     rule_index = {r.id: i for i, r in enumerate(ALL_RULES)}
+    level = LEVELS[unresolved_severity(result)]
     notifications = [
         {
             "level": "error",
@@ -174,17 +235,22 @@ def as_document(result: ScanResult) -> dict[str, Any]:
                         "name": "bedrock-lifecycle",
                         "version": result.tool_version,
                         "informationUri": INFORMATION_URI,
-                        "rules": [_rule(i) for i in range(len(ALL_RULES))],
+                        "rules": [*(_rule(i) for i in range(len(ALL_RULES))), _unresolved_rule()],
                     }
                 },
                 "invocations": [
                     {"executionSuccessful": not result.errors, "toolExecutionNotifications": notifications}
                 ],
-                "results": [_result(f, rule_index) for f in result.findings],
+                "results": [
+                    *(_result(f, rule_index) for f in result.findings),
+                    *(_unresolved_result(a, len(ALL_RULES), level) for a in result.unresolved),
+                ],
                 "properties": {
                     "asOf": result.as_of.isoformat(),
                     "feedAsOf": result.feed_as_of.isoformat(),
                     **({"repositoryChanges": list(result.repository_changes)} if result.repository_changes else {}),
+                    **({"failOnUnresolved": True} if result.fail_on_unresolved else {}),
+                    **({"wildcardGrants": [_wildcard(a) for a in result.wildcards]} if result.wildcards else {}),
                     "feed": {
                         "origin": result.feed_origin,
                         "generatedBy": result.feed_generated_by,

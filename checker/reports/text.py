@@ -10,9 +10,10 @@ import os
 import sys
 from collections import Counter, defaultdict
 
-from checker.model import Finding, ScanResult, Severity, State
+from checker.model import Finding, ScanResult, Severity
 from checker.reports.common import (
     REPOSITORY_CHANGES,
+    created_text,
     definition_groups,
     definition_text,
     feed_line,
@@ -20,6 +21,7 @@ from checker.reports.common import (
     quiet_because,
     replacement_text,
     stale_status_note,
+    unresolved_severity,
 )
 from checker.reports.escape import text as t
 
@@ -65,6 +67,9 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
                     f"         suppression expired on {f.suppression.until}: {t(f.suppression.reason)} "
                     f"({t(f.suppression.location)})"
                 )
+            created = created_text(r)
+            if created is not None:
+                lines.append(f"         {t(created)}")
             site = definition_text(r)
             if site is not None:
                 lines.append(f"         defined at {t(site)}")
@@ -91,13 +96,24 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
                     + ", ".join(rules)
                 )
         lines.append("")
-    unresolved = [a for a in result.references if a.status.state is State.UNRESOLVED]
+    unresolved = result.unresolved
     if unresolved:
-        lines.append(f"{len(unresolved)} reference(s) could not be resolved statically:")
+        head = f"{len(unresolved)} reference(s) could not be resolved statically"
+        if unresolved_severity(result) is Severity.ERROR:
+            head = paint(head, _COLOURS[Severity.ERROR]) + " (--fail-on-unresolved: they fail the scan)"
+        lines.append(head + ":")
         for a in unresolved:
             r = a.reference
             why = r.unresolved_reason or "value is not known statically"
-            lines.append(f"  {t(r.location)}  {t(r.resource)}.{t(r.attribute)} = {t(r.raw)}  ({t(why)})")
+            lines.append(
+                f"  {t(r.location)}  {t(r.construct_path or r.resource)}.{t(r.attribute)} = {t(r.raw)}  ({t(why)})"
+            )
+        lines.append("")
+    if result.wildcards:
+        lines.append(f"{len(result.wildcards)} wildcard grant(s), inventory (they allow every matching model):")
+        for a in result.wildcards:
+            r = a.reference
+            lines.append(f"  {t(r.location)}  {t(r.construct_path or r.resource)}.{t(r.attribute)} = {t(r.raw)}")
         lines.append("")
     quiet = [f for f in result.findings if not f.active]
     if quiet:

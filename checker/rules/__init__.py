@@ -51,8 +51,14 @@ def evaluate(ref: Reference, ctx: RuleContext) -> Evaluation | None:
 
 
 def reference_state(ref: Reference, ctx: RuleContext) -> LifecycleStatus:
+    from checker.modelid import IdKind
+
     ev = evaluate(ref, ctx)
-    return ev.status if ev is not None else LifecycleStatus(state=State.UNRESOLVED, as_of=ctx.as_of)
+    if ev is not None:
+        return ev.status
+    ident = ref.identity
+    state = State.WILDCARD if ident is not None and ident.kind is IdKind.WILDCARD else State.UNRESOLVED
+    return LifecycleStatus(state=state, as_of=ctx.as_of)
 
 
 def findings_for(

@@ -21,10 +21,13 @@ class Unknown:
     #: data source, an apply-time attribute, an unsupported function), for
     #: the report; None when the source gives no reason.
     reason: str | None = None
+    #: True when every alternative is used, not one chosen (the models of a
+    #: prompt's variants, read through the prompt's ARN): not conditional.
+    every: bool = False
 
 
 def candidates(value: Any) -> list[tuple[Any, bool]]:
     """(value, conditional) for each value a setting may take."""
     if isinstance(value, Unknown) and value.alternatives:
-        return [(a, True) for a in value.alternatives]
+        return [(a, not value.every) for a in value.alternatives]
     return [(value, False)]

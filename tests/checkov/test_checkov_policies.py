@@ -189,6 +189,18 @@ def test_cloudformation_sam_and_cdk_verdicts(sample_results: Results) -> None:
     expect(r, f"{out}/SupportStack.template.json", "AWS::Lambda::Function.Summarizer60E14556", {1})
     expect(r, f"{out}/SupportStackReportingA0D3EE31.nested.template.json", "AWS::Bedrock::Agent.ReportAgent", {6})
     expect(r, f"{out}/assembly-Prod/ProdFaq3C0C0CB6.template.json", "AWS::Bedrock::Agent.FaqAgent", set())
+    # Chains: an output of another resource, which checkov hands a check
+    # alone, gets the template-wide scan's verdict (the model the profile copies).
+    chains = "cloudformation/chains/assistant.yaml"
+    expect(r, chains, "AWS::Bedrock::Agent.HelpdeskAgent", {1})
+    expect(r, chains, "AWS::Bedrock::Prompt.TriagePrompt", {1})
+    expect(r, chains, "AWS::IAM::Role.AgentRole", {1})
+    expect(r, chains, "AWS::Lambda::Function.Router", {1})
+    expect(r, "cloudformation/chains/nested/parent.yaml", "AWS::Bedrock::Flow.ReportFlow", {3, 4, 5})
+    # Undecidable (a parameter without a default): neither passed nor failed.
+    assert verdicts(r, chains, "AWS::Bedrock::Agent.TenantAgent") == {}
+    ts = "cdk-typescript/cdk.out"
+    expect(r, f"{ts}/AssistantStack.template.json", "AWS::Bedrock::Agent.ReportAgent", {1})  # Fn::ImportValue
 
 
 def test_skip_comments_and_check_selection(checkov: Path, tmp_path: Path) -> None:

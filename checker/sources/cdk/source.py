@@ -12,7 +12,9 @@ from checker.sources.prefilter import Probe
 
 
 def scan_unit(unit: Unit, options: ScanOptions) -> SourceResult:
-    result = SourceResult(files=list(unit.files))
+    # The files a cloud assembly counts are its templates (stacks, nested
+    # stacks, stages), not the manifest, asset manifests or tree it also has.
+    result = SourceResult()
     scan_assembly(unit.key, options, result)
     return result
 

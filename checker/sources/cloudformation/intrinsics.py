@@ -14,11 +14,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from checker.sources.values import Unknown
 
 if TYPE_CHECKING:
+    from checker.sources.cloudformation.chains import Links
     from checker.sources.cloudformation.conditions import ConditionTable
 
 PSEUDO = (
@@ -66,9 +68,16 @@ def to_str(value: Any) -> str | None:
 
 class Resolver:
     def __init__(
-        self, parameters: Mapping[str, Any], mappings: Mapping[str, Any], resources: Mapping[str, Any]
+        self,
+        parameters: Mapping[str, Any],
+        mappings: Mapping[str, Any],
+        resources: Mapping[str, Any],
+        links: Links | None = None,
     ) -> None:
         self.parameters = parameters
+        #: Follows `Ref`/`Fn::GetAtt` of resources and `Fn::ImportValue`
+        #: (checker/sources/cloudformation/chains.py); None: left unknown.
+        self.links = links
         self.mappings = mappings
         self.resources = resources
         #: The template's Conditions (None when the front end has no
@@ -121,14 +130,14 @@ class Resolver:
             return Unknown(_text(value))
         v = self.resolve(value, extra, depth)
         if isinstance(v, Unknown) and v.alternatives:
-            return Unknown(v.text, v.partial, tuple(self.deep(a, extra, depth + 1) for a in v.alternatives))
+            return replace(v, alternatives=tuple(self.deep(a, extra, depth + 1) for a in v.alternatives))
         if isinstance(v, dict):
             return {k: self.deep(x, extra, depth + 1) for k, x in v.items()}
         if isinstance(v, list):
             return [self.deep(x, extra, depth + 1) for x in v]
         return v
 
-    def ref(self, name: str, extra: Mapping[str, Any]) -> Any:
+    def ref(self, name: str, extra: Mapping[str, Any], depth: int = 0) -> Any:
         if name in extra:
             return extra[name]
         if name in self.parameters:
@@ -137,6 +146,8 @@ class Resolver:
             return None
         if name in PSEUDO:
             return Unknown(name, partial="${" + name + "}")
+        if self.links is not None:
+            return self.links.ref(name, depth)
         return Unknown(f"Ref {name}", partial="${" + name + "}")
 
     def _fn(self, name: str, arg: Any, extra: Mapping[str, Any], depth: int, whole: Any) -> Any:
@@ -144,7 +155,11 @@ class Resolver:
             return self.resolve(v, extra, depth)
 
         if name == "Ref":
-            return self.ref(str(arg), extra)
+            return self.ref(str(arg), extra, depth)
+        if name in ("Fn::GetAtt", "Fn::ImportValue") and self.links is not None:
+            if name == "Fn::GetAtt":
+                return self.links.get_att(arg, depth)
+            return self.links.import_value(arg, depth)
         if name == "Fn::Sub":
             if isinstance(arg, list):
                 template, variables = arg[0], (arg[1] if len(arg) > 1 else {})

@@ -94,6 +94,8 @@ def asset_keys(folder: str, max_bytes: int) -> dict[str, str]:
             destinations = asset.get("destinations") if isinstance(asset, dict) else None
             if not isinstance(path, str) or not isinstance(destinations, dict):
                 continue
+            if os.path.isabs(path) or ".." in path.replace("\\", "/").split("/"):
+                continue  # the CDK writes assets inside the assembly, never beside it
             for dest in destinations.values():
                 key = dest.get("objectKey") if isinstance(dest, dict) else None
                 if isinstance(key, str):

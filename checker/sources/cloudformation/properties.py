@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
+from dataclasses import replace
 from typing import Any
 
 from checker.sources.cloudformation.intrinsics import Resolver, intrinsic_name
@@ -50,7 +51,7 @@ def partials(value: Any) -> Any:
     still names its model: keep such strings in their partial form."""
     if isinstance(value, Unknown):
         if value.alternatives:
-            return Unknown(value.text, value.partial, tuple(partials(a) for a in value.alternatives))
+            return replace(value, alternatives=tuple(partials(a) for a in value.alternatives))
         return value.partial if value.partial is not None else value
     if isinstance(value, dict):
         return {k: partials(v) for k, v in value.items()}
@@ -79,5 +80,5 @@ def apply_subs(value: Any, subs: Mapping[str, Any]) -> Any:
     if isinstance(value, list):
         return [apply_subs(v, subs) for v in value]
     if isinstance(value, Unknown) and value.partial is not None:
-        return Unknown(value.text, apply_subs(value.partial, subs), value.alternatives)
+        return replace(value, partial=apply_subs(value.partial, subs))
     return value

@@ -12,6 +12,7 @@ from checker.discovery.walk import display_path, inside
 from checker.model import Definition, Location, Reference, ScanError, SourceFramework, SourceResult
 from checker.modelid import parse_model_reference
 from checker.sources.base import ScanOptions
+from checker.sources.cloudformation.chains import Exports, Links
 from checker.sources.cloudformation.conditions import ConditionTable, under_condition
 from checker.sources.cloudformation.intrinsics import Resolver
 from checker.sources.cloudformation.nested import MAX_NESTED_SCANS, MAX_NESTING, asset_keys
@@ -43,8 +44,26 @@ class TemplateScan:
         region: str | None,
         may_hold_marks: Callable[[str], bool] = lambda _: True,
         seen: set[tuple[str, str]] | None = None,
+        exports: Exports | None = None,
+        created: Mapping[str, str] | None = None,
+        templates_read: set[str] | None = None,
     ) -> None:
         self.path = path
+        #: construct path -> `file:line` of the user's code that created it
+        #: (a cloud assembly's recorded creation stacks).
+        self.created: Mapping[str, str] = created or {}
+        #: Real paths of the templates a cloud assembly read: a nested
+        #: template counts once among the files scanned.
+        self.templates_read = templates_read
+        #: The parameters given, as the key of a (template, parameters) scan.
+        self.key = ""
+        self.resources: dict[str, Any] = {}
+        #: Exports of the stacks read with this one (one cloud assembly).
+        self.exports = exports
+        self._prepared: bool | None = None
+        #: Nested stacks set up (parameters given) by logical id, so the
+        #: parent's `Outputs.X` and the child's scan share one parse.
+        self._children: dict[str, TemplateScan | None] = {}
         #: (template, parameters) already scanned in this unit: shared by
         #: the whole nested-stack graph so a diamond is scanned once, not
         #: once per path (a DAG of width 4 and depth 11 has 4**10 paths).
@@ -73,21 +92,32 @@ class TemplateScan:
         self.result.errors.append(ScanError(self.shown, message, line))
 
     def run(self) -> None:
+        if self.prepare():
+            self.extract()
+
+    def prepare(self) -> bool:
+        """Read and parse the template and set up its resolver (and links),
+        without reading references yet: stacks read together register their
+        exports first, so an import in any of them resolves. False when the
+        file holds nothing to read (the reason reported when it is an error)."""
+        if self._prepared is not None:
+            return self._prepared
+        self._prepared = False
         try:
             text = read_text(self.path, self.options.max_file_bytes)
         except FileReadError as exc:
             self.error(str(exc))
-            return
+            return False
         if "Resources" not in text and "AWSTemplateFormatVersion" not in text:
-            return
+            return False
         given = bool(self.given) or bool(self.options.cfn_parameters or self.options.cfn_parameter_files)
         if self.options.prefilter and not self.chain[:-1] and not template_may_matter(text, given):
-            return
+            return False
         try:
             doc = load_template_text(text)
         except TemplateError as exc:
             self.error(f"cannot parse template: {exc}", exc.line)
-            return
+            return False
         marks = mark_lines(text) if self.may_hold_marks(self.path) else None
         if marks is not None:
             self.result.marks[self.shown] = marks
@@ -95,11 +125,11 @@ class TemplateScan:
         if not isinstance(doc, dict) or not (
             isinstance(doc.get("Resources"), dict) or "AWSTemplateFormatVersion" in doc
         ):
-            return  # valid YAML/JSON that is not CloudFormation: not ours
+            return False  # valid YAML/JSON that is not CloudFormation: not ours
         resources = doc.get("Resources")
         if not isinstance(resources, dict):
             self.error("Resources is not a mapping", line_of(resources))
-            return
+            return False
         params: dict[str, Any] = {}
         declared = doc.get("Parameters")
         if isinstance(declared, dict):
@@ -110,12 +140,32 @@ class TemplateScan:
         self.sites = {**template_sites(doc, self.shown), **self.inherited}
         self.lines = LineIndex(doc)
         mappings = doc.get("Mappings") if isinstance(doc.get("Mappings"), dict) else {}
-        self.resolver = Resolver(params, mappings or {}, resources)
+        self.links = Links(
+            resources,
+            declared if isinstance(declared, dict) else {},
+            self.shown,
+            self.sites,
+            doc.get("Outputs"),
+            self._nested_output,
+            self.exports,
+        )
+        self.resolver = Resolver(params, mappings or {}, resources, self.links)
+        self.links.resolver = self.resolver
         conditions = doc.get("Conditions")
         self.resolver.conditions = ConditionTable(conditions if isinstance(conditions, dict) else {}, self.resolver)
+        if self.exports is not None:
+            self.exports.add(self.links, doc.get("Outputs"))
         region = params.get("AWS::Region")
         if isinstance(region, str):
             self.region = region
+        self.doc = doc
+        self.resources = resources
+        self._prepared = True
+        return True
+
+    def extract(self) -> None:
+        """Read every resource's references (and follow nested stacks)."""
+        doc, resources = self.doc, self.doc["Resources"]
         globals_env = _globals_env(doc)
         for lid, body in resources.items():
             if not isinstance(body, dict):
@@ -165,8 +215,18 @@ class TemplateScan:
         self.substitutions = subs if isinstance(subs, dict) else {}
         for v in self.substitutions.values():
             self.sites.setdefault(id(v), (self.shown, "definition substitution"))
+        path = self._construct_path(lid, body)
         builder = ReferenceBuilder(
-            lid, rtype, self.framework, self.shown, start, end, self.region, self.via, self._construct_path(lid, body)
+            lid,
+            rtype,
+            self.framework,
+            self.shown,
+            start,
+            end,
+            self.region,
+            self.via,
+            path,
+            created_at=self.created.get(path) if path else None,
         )
         for found in extract("cloudformation", rtype, props, inputs):
             yield builder.build(found, self._definition(found.raw, found.at[0]) if found.resolved else None)
@@ -201,34 +261,10 @@ class TemplateScan:
         return inside(target, self.roots)
 
     def _nested(self, lid: str, body: dict[str, Any]) -> None:
-        props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
-        assert isinstance(props, dict)
-        url = self.resolver.resolve(props.get("TemplateURL"))
-        meta = body.get("Metadata")
-        if (not isinstance(url, str) or url.startswith(("http", "s3://"))) and isinstance(meta, dict):
-            url = meta.get("aws:asset:path", url)
-        if not isinstance(url, str) or url.startswith(("http://", "https://", "s3://")):
+        child = self._child(lid, body)
+        if child is None:
             return
-        line = line_of(props.get("TemplateURL"), line_of(body))
-        target = os.path.normpath(os.path.join(os.path.dirname(self.path), url))
-        if not self._inside(target):
-            self.error(f"nested stack {lid} TemplateURL {url!r} resolves outside the scanned tree; not read", line)
-            return
-        if not os.path.isfile(target):
-            return  # a local path not shipped with the template: nothing to read
-        if target in self.chain or len(self.chain) > MAX_NESTING:
-            self.error(f"nested stack {lid} includes its own template; not followed", line)
-            return
-        given: dict[str, Any] = {}
-        inherited: Sites = {}
-        params = props.get("Parameters")
-        if isinstance(params, dict):
-            for k, v in params.items():
-                rv = self.resolver.deep(v)
-                if not isinstance(rv, Unknown):
-                    given[str(k)] = rv
-                    inherited[id(rv)] = self.sites.get(id(rv), (self.shown, "nested stack parameter"))
-        key = (target, repr(sorted(given.items())))
+        key = (child.path, child.key)
         if key in self.seen:
             return  # scanned already through another parent, with the same parameters
         if len(self.seen) >= MAX_NESTED_SCANS:
@@ -237,10 +273,62 @@ class TemplateScan:
                 self.error(
                     f"nested stack {lid}: more than {MAX_NESTED_SCANS:,} nested templates (with distinct "
                     "parameters) in this stack; the rest are not read",
-                    line,
+                    child.via[-1].line,
                 )
             return
         self.seen.add(key)
+        if child.prepare():
+            child.extract()
+
+    def _nested_output(self, lid: str, name: str, depth: int) -> Any:
+        """A parent's `!GetAtt Child.Outputs.Name`: the child's output,
+        resolved with the parameters this template passes it."""
+        body = self.resources.get(lid) if isinstance(self.resources, dict) else None
+        child = self._child(lid, body) if isinstance(body, dict) else None
+        text = f"Fn::GetAtt {lid}.Outputs.{name}"
+        if child is None or not child.prepare():
+            return Unknown(text, reason=f"{text}: the nested stack's template is not read (not a local file)")
+        value = child.links.output(name, depth, f"output {name} of nested stack {lid}")
+        return self.links.adopt(value, child.links.sites)
+
+    def _child(self, lid: str, body: dict[str, Any]) -> TemplateScan | None:
+        """The nested stack's template set up with the parameters this
+        template passes (None when it is not a local file to read)."""
+        if lid in self._children:
+            return self._children[lid]
+        self._children[lid] = None  # a link back to itself while set up finds nothing
+        props = body.get("Properties") if isinstance(body.get("Properties"), dict) else {}
+        assert isinstance(props, dict)
+        url = self.resolver.resolve(props.get("TemplateURL"))
+        meta = body.get("Metadata")
+        if (not isinstance(url, str) or url.startswith(("http", "s3://"))) and isinstance(meta, dict):
+            url = meta.get("aws:asset:path", url)
+        if not isinstance(url, str) or url.startswith(("http", "s3://")):
+            url = self._asset_template(url)
+        if not isinstance(url, str) or url.startswith(("http://", "https://", "s3://")):
+            return None
+        line = line_of(props.get("TemplateURL"), line_of(body))
+        target = os.path.normpath(os.path.join(os.path.dirname(self.path), url))
+        if not self._inside(target):
+            self.error(f"nested stack {lid} TemplateURL {url!r} resolves outside the scanned tree; not read", line)
+            return None
+        if not os.path.isfile(target):
+            return None  # a local path not shipped with the template: nothing to read
+        if target in self.chain or len(self.chain) > MAX_NESTING:
+            self.error(f"nested stack {lid} includes its own template; not followed", line)
+            return None
+        given: dict[str, Any] = {}
+        inherited: Sites = {}
+        params = props.get("Parameters")
+        if isinstance(params, dict):
+            for k, v in params.items():
+                rv = self.resolver.deep(v)
+                if isinstance(rv, Unknown):
+                    # The parent's value, unknown, not the child's Default:
+                    # CloudFormation uses what the parent passes.
+                    rv = Unknown(rv.text, rv.partial, rv.alternatives, _passed_reason(lid, str(k), rv))
+                given[str(k)] = rv
+                inherited[id(rv)] = self.sites.get(id(rv), (self.shown, "nested stack parameter"))
         child = TemplateScan(
             target,
             self.options,
@@ -254,9 +342,35 @@ class TemplateScan:
             region=self.region,
             may_hold_marks=self.may_hold_marks,
             seen=self.seen,
+            created=self.created,
+            templates_read=self.templates_read,
         )
+        if self.templates_read is not None and os.path.realpath(target) not in self.templates_read:
+            self.templates_read.add(os.path.realpath(target))
+            self.result.files.append(target)
         child.inherited = inherited
-        child.run()
+        child.key = repr(sorted(given.items()))
+        self._children[lid] = child
+        return child
+
+    def _asset_template(self, url: Any) -> Any:
+        """A nested template named only by its S3 object key (an app
+        synthesized without the CDK CLI writes no `aws:asset:path`): the
+        assembly's asset manifests say which local file that key is."""
+        text = url.partial if isinstance(url, Unknown) and url.partial else url
+        if not isinstance(text, str) or "/" not in text:
+            return url
+        if self.assets is None:
+            self.assets = asset_keys(os.path.dirname(self.path) or ".", self.options.max_file_bytes)
+        found = self.assets.get(text.rsplit("/", 1)[1])
+        if found is None:  # a synthesizer's bucket prefix: the key holds slashes
+            found = next((f for k, f in self.assets.items() if text.endswith("/" + k)), None)
+        return found if found is not None else url
+
+
+def _passed_reason(lid: str, name: str, value: Unknown) -> str:
+    why = value.reason or "not known statically"
+    return f"nested stack {lid} passes parameter {name} = {value.text[:120]} ({why})"
 
 
 def _globals_env(doc: dict[str, Any]) -> dict[str, Any]:
