@@ -131,7 +131,10 @@ def test_creation_stack_frames() -> None:
         "Object.<anonymous> (/app/bin/app.ts:7:1)",
     ]
     assert user_frame(trace) == "/app/lib/assistant.ts:25"
-    # Python apps synthesized through jsii record no frame of the user's code.
+    # Python apps record their frames only with CDK_DEBUG=true (as real synth writes them) ...
+    python = ["...jsii runtime, node internals...", "__init__ (/app/stacks/kb.py:150)", "<module> (/app/app.py:17)"]
+    assert user_frame(python) == "/app/stacks/kb.py:150"
+    # ... and otherwise none of the user's code.
     assert user_frame(["...jsii runtime, node internals...", "(no user code in 10 frames)"]) is None
     assert user_frame(["node:internal/main/run_main_module:28:49"]) is None
     assert user_frame("not a list") is None
@@ -148,18 +151,43 @@ def test_asset_manifest_paths_outside_the_assembly_are_not_followed(tmp_path: Pa
         json.dumps({"files": {"abc": {"source": {"path": "../evil.json"}, "destinations": {"d": {"objectKey": key}}}}})
     )
     url = {"Fn::Join": ["", ["https://s3.", {"Ref": "AWS::URLSuffix"}, f"/bucket/{key}"]]}
-    (d / "S.template.json").write_text(
-        json.dumps({"Resources": {"N": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": url}}}})
-    )
+    nested = {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": url}}
+    own = {"Type": "AWS::Bedrock::Agent", "Properties": {"FoundationModel": "anthropic.claude-v2"}}
+    (d / "S.template.json").write_text(json.dumps({"Resources": {"N": nested, "Own": own}}))
     (d / "manifest.json").write_text(
         json.dumps(
             {
+                "version": "48.0.0",
                 "artifacts": {
                     "S.assets": {"type": "cdk:asset-manifest", "properties": {"file": "S.assets.json"}},
                     "S": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}},
-                }
+                },
             }
         )
     )
-    result = run([str(d)])
-    assert result.references == [] and result.errors == []
+    # The assembly is read (its own agent), the asset path leaving it is not
+    # followed; evil.json, inside the scanned tree, is read only on its own.
+    result = run([str(tmp_path)])
+    assert result.errors == []
+    got = {(a.reference.resource, a.reference.framework) for a in result.references}
+    assert got == {("Own", "cdk"), ("A", "cloudformation")}
+
+
+def test_an_l2_resource_takes_its_construct_s_trace_never_the_stack_s(tmp_path: Path) -> None:
+    d = tmp_path / "cdk.out"
+    d.mkdir()
+    agent = {"Type": "AWS::Bedrock::Agent", "Properties": {"FoundationModel": "anthropic.claude-v2"}}
+    (d / "S.template.json").write_text(json.dumps({"Resources": {"AgentRes1": agent, "Other2": agent}}))
+    trace = ["...jsii runtime, node internals...", "__init__ (/app/stacks/s.py:{})", "<module> (/app/app.py:9)"]
+    metadata = {
+        "/S": [{"type": "aws:cdk:creationStack", "data": [t.format(3) for t in trace]}],
+        "/S/Agent": [{"type": "aws:cdk:creationStack", "data": [t.format(40) for t in trace]}],
+        "/S/Agent/Resource": [{"type": "aws:cdk:logicalId", "data": "AgentRes1"}],
+        "/S/Other": [{"type": "aws:cdk:logicalId", "data": "Other2"}],
+    }
+    (d / "S.metadata.json").write_text(json.dumps(metadata))
+    artifact = {"type": "aws:cloudformation:stack", "properties": {"templateFile": "S.template.json"}}
+    manifest = {"version": "48.0.0", "artifacts": {"S": {**artifact, "additionalMetadataFile": "S.metadata.json"}}}
+    (d / "manifest.json").write_text(json.dumps(manifest))
+    got = {a.reference.resource: a.reference.created_at for a in run([str(d)]).references}
+    assert got == {"AgentRes1": "/app/stacks/s.py:40", "Other2": None}

@@ -226,10 +226,21 @@ class TemplateScan:
             self.region,
             self.via,
             path,
-            created_at=self.created.get(path) if path else None,
+            created_at=self._created_at(path),
         )
         for found in extract("cloudformation", rtype, props, inputs):
             yield builder.build(found, self._definition(found.raw, found.at[0]) if found.resolved else None)
+
+    def _created_at(self, path: str | None) -> str | None:
+        """Where the app created the construct: its own recorded trace, else
+        the nearest enclosing construct's below the stack (an L2 construct's
+        trace is on it, not on the `Resource` it makes)."""
+        while path and "/" in path:  # not up to the stack's own trace
+            found = self.created.get(path)
+            if found is not None:
+                return found
+            path = path.rpartition("/")[0]
+        return None
 
     def _read_definition(self, uri: str, loc: tuple[int, int]) -> Any:
         """A SAM DefinitionUri's local file, never outside the scanned tree;
