@@ -49,7 +49,7 @@ from checker.util.atomic import atomic_write_text
 if TYPE_CHECKING:
     from checker.discovery.survey import Survey
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 #: Default bound of the cache directory (BEDROCK_LIFECYCLE_CACHE_MAX_BYTES).
 DEFAULT_MAX_CACHE_BYTES = 512 * 1024 * 1024
 #: Trimming goes down to this share of the bound, so it is not done at
@@ -206,6 +206,7 @@ def encode(result: SourceResult) -> str:
             "references": [_ref_to_json(r) for r in result.references],
             "errors": [asdict(e) for e in result.errors],
             "files": result.files,
+            "exports": [_ref_to_json(r) for r in result.exports],
         }
     )
 
@@ -218,6 +219,7 @@ def decode(text: str) -> SourceResult:
         references=[_ref_from_json(r) for r in doc["references"]],
         errors=[ScanError(**{**e, "kind": ErrorKind(e["kind"])}) for e in doc["errors"]],
         files=list(doc["files"]),
+        exports=[_ref_from_json(r) for r in doc["exports"]],
     )
 
 

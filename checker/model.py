@@ -418,6 +418,11 @@ class SourceResult:
     #: Suppressions in templates' Metadata (shown path -> logical id ->
     #: (origin, entry, line)), from the documents the source parsed.
     metadata_marks: dict[str, dict[str, list[tuple[str, Any, int]]]] = field(default_factory=dict)
+    #: The models a template's `Export`s stand for, one reference per export
+    #: (`resource`: the output, `attribute`: the export name): templates are
+    #: scanned one unit each, so an import in another template of the tree
+    #: is linked after every unit is read (`checker.sources.cloudformation.exports`).
+    exports: list[Reference] = field(default_factory=list)
 
     def extend(self, other: SourceResult) -> None:
         self.references.extend(other.references)
@@ -425,6 +430,7 @@ class SourceResult:
         self.files.extend(other.files)
         self.marks.update(other.marks)
         self.metadata_marks.update(other.metadata_marks)
+        self.exports.extend(other.exports)
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ from checker.rules import ALL_RULES, RuleContext, evaluate, findings_for
 from checker.rules.base import Rule
 from checker.settings import DEFAULT_EOL_WINDOW
 from checker.sources.base import ScanOptions, Unit
+from checker.sources.cloudformation.exports import link_imports
 from checker.sources.prefilter import NOTHING, Probe, wants_probe
 from checker.sources.registry import source
 from checker.suppressions import Suppressor
@@ -453,6 +454,9 @@ def _scan(
     for res in results:
         refs.extend(res.references)
         errors.extend(res.errors)
+    # Templates are units of their own: an import of another template's
+    # export is linked now that every unit is read.
+    refs = link_imports(refs, (e for res in results for e in res.exports))
     refs = _dedupe(refs)
     refs.sort(key=lambda r: (r.location.file, r.location.line, r.location.column, r.resource, r.attribute))
     assessed, findings = assess(refs, settings, errors)

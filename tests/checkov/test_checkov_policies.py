@@ -197,6 +197,8 @@ def test_cloudformation_sam_and_cdk_verdicts(sample_results: Results) -> None:
     expect(r, chains, "AWS::IAM::Role.AgentRole", {1})
     expect(r, chains, "AWS::Lambda::Function.Router", {1})
     expect(r, "cloudformation/chains/nested/parent.yaml", "AWS::Bedrock::Flow.ReportFlow", {3, 4, 5})
+    # An import of platform.yaml's export, linked across the tree.
+    expect(r, chains, "AWS::Bedrock::Agent.SharedAgent", {3})
     # Undecidable (a parameter without a default): neither passed nor failed.
     assert verdicts(r, chains, "AWS::Bedrock::Agent.TenantAgent") == {}
     ts = "cdk-typescript/cdk.out"

@@ -169,10 +169,7 @@ def test_what_cannot_be_followed_says_which_input_is_unknown(tmp_path: Path) -> 
     assert notes == {
         "A": (False, "parameter Model has no Default and no value was given (--parameter Model=VALUE)"),
         "B": (False, "Fn::GetAtt Lookup.ModelArn: output of custom resource Lookup, known only at deployment"),
-        "C": (
-            False,
-            "imported from another stack (export 'shared-model' is not made by a stack scanned with this one)",
-        ),
+        "C": (False, 'imported from another stack: export "shared-model" is made by no stack read with this one'),
         "D": (False, "Fn::GetAtt Bucket.Arn: apply-time attribute of Bucket (AWS::S3::Bucket)"),
         "E": (False, "Fn::GetAtt E.AgentArn: the chain through E refers to itself"),
     }
@@ -252,6 +249,56 @@ def test_sample_chains_through_the_pipeline() -> None:
         ("Router", 80),
         ("Router", 81),
     }
-    assert {a.reference.resource for a in result.unresolved} == {"TenantAgent", "SharedAgent", "LookupAgent"}
+    assert {a.reference.resource for a in result.unresolved} == {"TenantAgent", "LookupAgent"}
+    # The import of platform.yaml's export, another unit of the tree, is linked after both are read.
+    [shared] = [a for a in result.references if a.reference.resource == "SharedAgent"]
+    assert shared.status.state is State.LEGACY and shared.reference.definition is not None
+    assert str(shared.reference.definition.location) == "sample_iac/cloudformation/chains/platform.yaml:8"
     flow = next(f for f in result.findings if f.reference.resource == "ReportFlow" and f.rule_id == "CKV_BEDROCK_5")
     assert flow.model_id == "anthropic.claude-opus-4-1-20250805-v1:0"
+
+
+def test_imports_across_the_templates_of_a_tree(tmp_path: Path) -> None:
+    import os
+
+    def exporter(name: str, model: str) -> None:
+        template(
+            tmp_path,
+            f"""
+            Resources:
+              Profile:
+                Type: AWS::Bedrock::ApplicationInferenceProfile
+                Properties:
+                  ModelSource:
+                    CopyFrom: arn:aws:bedrock:us-east-1::foundation-model/{model}
+            Outputs:
+              ProfileArn:
+                Value: !GetAtt Profile.InferenceProfileArn
+                Export: {{Name: shared-profile}}
+            """,
+            name,
+        )
+
+    template(
+        tmp_path,
+        """
+        Resources:
+          Agent:
+            Type: AWS::Bedrock::Agent
+            Properties:
+              FoundationModel: !ImportValue shared-profile
+        """,
+        "app/importer.yaml",
+    )
+    exporter("platform/prod.yaml", HAIKU)
+    settings = ScanSettings(as_of=AS_OF, feed=load_bundled_feed(), cache_dir=str(tmp_path / "cache"))
+    os.chdir(tmp_path)
+    for _ in range(2):  # cold, then every unit (and the whole tree) from the cache
+        [agent] = [a for a in scan(["."], settings).references if a.reference.resource == "Agent"]
+        assert (agent.reference.model_id, agent.reference.conditional) == (HAIKU, False)
+        assert [str(v) for v in agent.reference.via] == ["platform/prod.yaml:9"]
+    # Two templates make the same export (one per environment): each is reported, conditional.
+    exporter("platform/dev.yaml", "anthropic.claude-v2")
+    agents = [a.reference for a in scan(["."], settings).references if a.reference.resource == "Agent"]
+    assert sorted((r.model_id, r.conditional) for r in agents) == [(HAIKU, True), ("anthropic.claude-v2", True)]
+    assert all("is made by 2 templates (platform/dev.yaml, platform/prod.yaml)" in (r.note or "") for r in agents)

@@ -21,12 +21,13 @@ resource's output, an export no scanned stack makes), for the reports.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from checker.catalog.handles import handle_for
 from checker.modelid import parse_model_reference
+from checker.sources.cloudformation.exports import import_note
 from checker.sources.cloudformation.origin import Sites
 from checker.sources.cloudformation.properties import walk_properties
 from checker.sources.cloudformation.yaml_loader import LStr, line_of
@@ -52,14 +53,20 @@ class Exports:
         self.by_name: dict[str, tuple[Links, str]] = {}
 
     def add(self, links: Links, outputs: Any) -> None:
-        if not isinstance(outputs, dict):
-            return
-        for name, spec in outputs.items():
-            if not isinstance(spec, dict) or not isinstance(spec.get("Export"), dict):
-                continue
-            export = links.resolver.resolve(spec["Export"].get("Name"))
+        for name, export, _spec in exported(links.resolver, outputs):
+            self.by_name.setdefault(export, (links, name))
+
+
+def exported(resolver: Resolver, outputs: Any) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """(output, export name, output spec) of each output exported under a
+    name known statically."""
+    if not isinstance(outputs, dict):
+        return
+    for name, spec in outputs.items():
+        if isinstance(spec, dict) and isinstance(spec.get("Export"), dict):
+            export = resolver.resolve(spec["Export"].get("Name"))
             if isinstance(export, str):
-                self.by_name.setdefault(export, (links, str(name)))
+                yield str(name), export, spec
 
 
 class Links:
@@ -125,10 +132,9 @@ class Links:
             return Unknown(f"Fn::ImportValue {_short(arg)}", reason="Fn::ImportValue of a name not known statically")
         found = self.exports.by_name.get(name) if self.exports is not None else None
         if found is None:
-            return Unknown(
-                f"Fn::ImportValue {name}",
-                reason=f"imported from another stack (export {name!r} is not made by a stack scanned with this one)",
-            )
+            # Another template of the tree may make it: linked once every
+            # unit is read (exports.link_imports), else reported as such.
+            return Unknown(f"Fn::ImportValue {name}", reason=import_note(name))
         links, output = found
         return self.adopt(links.output(output, depth, f"export {name} of {links.shown}"), links.sites)
 

@@ -7,18 +7,19 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from checker.catalog.extract import extract
-from checker.catalog.records import Inputs, ReferenceBuilder
+from checker.catalog.records import Found, Inputs, ReferenceBuilder
 from checker.discovery.walk import display_path, inside
-from checker.model import Definition, Location, Reference, ScanError, SourceFramework, SourceResult
+from checker.model import Definition, Location, Reference, ScanError, SourceFramework, SourceResult, Usage
 from checker.modelid import parse_model_reference
 from checker.sources.base import ScanOptions
-from checker.sources.cloudformation.chains import Exports, Links
+from checker.sources.cloudformation.chains import Exports, Links, exported
 from checker.sources.cloudformation.conditions import ConditionTable, under_condition
 from checker.sources.cloudformation.intrinsics import Resolver
 from checker.sources.cloudformation.nested import MAX_NESTED_SCANS, MAX_NESTING, asset_keys
 from checker.sources.cloudformation.origin import LineIndex, Sites, built_definition, definition_for, template_sites
 from checker.sources.cloudformation.yaml_loader import (
     TemplateError,
+    column_of,
     line_of,
     load_template_text,
 )
@@ -182,8 +183,24 @@ class TemplateScan:
                 inner = self.result.references[before:]
                 conditions = self.resolver.conditions
                 self.result.references[before:] = under_condition(inner, body.get("Condition"), conditions)
+        self._record_exports(doc.get("Outputs"))
         if self.resolver.over is not None:
             self.error(*self.resolver.over)
+
+    def _record_exports(self, outputs: Any) -> None:
+        """The model each `Export` of this template stands for, for imports
+        in other templates of the tree (`exports.link_imports`)."""
+        for name, export, spec in exported(self.resolver, outputs):
+            value = self.links.output(name, 0, f"export {export} of {self.shown}")
+            text = value.partial if isinstance(value, Unknown) and not value.alternatives else value
+            if not isinstance(text, str) or not parse_model_reference(text).resolvable:
+                continue
+            line = line_of(spec.get("Value"), line_of(spec))
+            found = Found(Usage.OTHER, text, export, (line, column_of(spec.get("Value"))))
+            builder = ReferenceBuilder(
+                name, "AWS::CloudFormation::Output", self.framework, self.shown, region=self.region
+            )
+            self.result.exports.append(builder.build(found, self._definition(text, line)))
 
     def _definition(self, raw: str, line: int) -> Definition | None:
         return definition_for(raw, self.shown, self.sites, self.via) or built_definition(
