@@ -89,6 +89,12 @@ def _template_hosts() -> tuple[bytes, ...]:
     return tuple(t.encode() for t in sorted(types))
 
 
+def _hosts_models(raw: bytes) -> bool:
+    """A resource type where a model can live, or an `Export`: a model an
+    output exports reaches the templates of the tree that import it."""
+    return b"Export" in raw or any(t in raw for t in _template_hosts())
+
+
 def template_may_matter(data: bytes | str, parameters_given: bool = False) -> bool:
     """A template yields references only from resources of a type where a
     model can live (the catalog's) and from the templates it nests; a model
@@ -98,7 +104,7 @@ def template_may_matter(data: bytes | str, parameters_given: bool = False) -> bo
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
     if _NESTED_STACK in raw:
         return True
-    if not any(t in raw for t in _template_hosts()):
+    if not _hosts_models(raw):
         return False
     return parameters_given or may_hold_models(raw) or any(m in raw for m in _DEFINITION_FILES)
 
@@ -230,7 +236,7 @@ def _judge(path: str, data: bytes, oversized: bool, names_models: bool, paramete
     plan = name.endswith((".json", ".tfstate")) and _plan_or_state(path, data, oversized)
     assembly = name == "manifest.json" and looks_like_assembly_manifest(data[:MANIFEST_HEAD])
     nests = _NESTED_STACK in data
-    hosts = nests or any(t in data for t in _template_hosts())
+    hosts = nests or _hosts_models(data)
     return Probe(
         undecidable
         or plan

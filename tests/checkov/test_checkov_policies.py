@@ -191,13 +191,13 @@ def test_cloudformation_sam_and_cdk_verdicts(sample_results: Results) -> None:
     expect(r, f"{out}/assembly-Prod/ProdFaq3C0C0CB6.template.json", "AWS::Bedrock::Agent.FaqAgent", set())
     # Chains: an output of another resource, which checkov hands a check
     # alone, gets the template-wide scan's verdict (the model the profile copies).
-    chains = "cloudformation/chains/assistant.yaml"
+    chains = "cloudformation/chains/assistant.template"
     expect(r, chains, "AWS::Bedrock::Agent.HelpdeskAgent", {1})
     expect(r, chains, "AWS::Bedrock::Prompt.TriagePrompt", {1})
     expect(r, chains, "AWS::IAM::Role.AgentRole", {1})
     expect(r, chains, "AWS::Lambda::Function.Router", {1})
-    expect(r, "cloudformation/chains/nested/parent.yaml", "AWS::Bedrock::Flow.ReportFlow", {3, 4, 5})
-    # An import of platform.yaml's export, linked across the tree.
+    expect(r, "cloudformation/chains/nested/parent.template", "AWS::Bedrock::Flow.ReportFlow", {3, 4, 5})
+    # An import of platform.template's export, linked across the tree.
     expect(r, chains, "AWS::Bedrock::Agent.SharedAgent", {3})
     # Undecidable (a parameter without a default): neither passed nor failed.
     assert verdicts(r, chains, "AWS::Bedrock::Agent.TenantAgent") == {}

@@ -250,10 +250,10 @@ def test_sample_chains_through_the_pipeline() -> None:
         ("Router", 81),
     }
     assert {a.reference.resource for a in result.unresolved} == {"TenantAgent", "LookupAgent"}
-    # The import of platform.yaml's export, another unit of the tree, is linked after both are read.
+    # The import of platform.template's export, another unit of the tree, is linked after both are read.
     [shared] = [a for a in result.references if a.reference.resource == "SharedAgent"]
     assert shared.status.state is State.LEGACY and shared.reference.definition is not None
-    assert str(shared.reference.definition.location) == "sample_iac/cloudformation/chains/platform.yaml:8"
+    assert str(shared.reference.definition.location) == "sample_iac/cloudformation/chains/platform.template:8"
     flow = next(f for f in result.findings if f.reference.resource == "ReportFlow" and f.rule_id == "CKV_BEDROCK_5")
     assert flow.model_id == "anthropic.claude-opus-4-1-20250805-v1:0"
 
@@ -302,3 +302,41 @@ def test_imports_across_the_templates_of_a_tree(tmp_path: Path) -> None:
     agents = [a.reference for a in scan(["."], settings).references if a.reference.resource == "Agent"]
     assert sorted((r.model_id, r.conditional) for r in agents) == [(HAIKU, True), ("anthropic.claude-v2", True)]
     assert all("is made by 2 templates (platform/dev.yaml, platform/prod.yaml)" in (r.note or "") for r in agents)
+
+
+def test_a_template_that_only_exports_a_model_is_read(tmp_path: Path) -> None:
+    """The first pass skips templates with no resource that can hold a model;
+    one that exports a model feeds the templates importing it, so it is read."""
+    import os
+
+    template(
+        tmp_path,
+        """
+        Resources:
+          Bucket: {Type: AWS::S3::Bucket}
+        Outputs:
+          Model:
+            Value: anthropic.claude-v2
+            Export: {Name: team-model}
+        """,
+        "config.yaml",
+    )
+    template(
+        tmp_path,
+        """
+        Resources:
+          Agent:
+            Type: AWS::Bedrock::Agent
+            Properties:
+              FoundationModel: !ImportValue team-model
+        """,
+        "app.yaml",
+    )
+    os.chdir(tmp_path)
+    [agent] = scan(["."], ScanSettings(as_of=AS_OF, feed=load_bundled_feed())).references
+    assert agent.reference.model_id == "anthropic.claude-v2" and agent.status.state is State.EOL
+    assert agent.reference.definition is not None
+    assert (str(agent.reference.definition.location), agent.reference.definition.kind) == (
+        "config.yaml:5",
+        "export team-model",
+    )

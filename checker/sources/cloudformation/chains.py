@@ -136,7 +136,7 @@ class Links:
             # unit is read (exports.link_imports), else reported as such.
             return Unknown(f"Fn::ImportValue {name}", reason=import_note(name))
         links, output = found
-        return self.adopt(links.output(output, depth, f"export {name} of {links.shown}"), links.sites)
+        return self.adopt(links.output(output, depth, f"export {name}"), links.sites)
 
     def adopt(self, value: Any, sites: Sites) -> Any:
         """A value read in another template (a nested stack's output, an

@@ -191,7 +191,7 @@ class TemplateScan:
         """The model each `Export` of this template stands for, for imports
         in other templates of the tree (`exports.link_imports`)."""
         for name, export, spec in exported(self.resolver, outputs):
-            value = self.links.output(name, 0, f"export {export} of {self.shown}")
+            value = self.links.output(name, 0, f"export {export}")
             text = value.partial if isinstance(value, Unknown) and not value.alternatives else value
             if not isinstance(text, str) or not parse_model_reference(text).resolvable:
                 continue
