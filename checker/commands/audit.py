@@ -36,6 +36,7 @@ def run(args: argparse.Namespace) -> int:
         max_feed_age_days=max_feed_age(args),
         feed_generated_by=ctx.feed.generated_by,
         repository_changes=settings_for(args).repository_changes,
+        fail_on_unresolved=settings_for(args).fail_on_unresolved,
     )
     return emit(args, result)
 
