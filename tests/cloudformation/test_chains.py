@@ -340,3 +340,24 @@ def test_a_template_that_only_exports_a_model_is_read(tmp_path: Path) -> None:
         "config.yaml:5",
         "export team-model",
     )
+
+
+def test_sub_with_getatt_syntax_follows_the_chain(tmp_path: Path) -> None:
+    p = template(
+        tmp_path,
+        "Resources:"
+        + PROFILE
+        + """
+  Fn:
+    Type: AWS::Lambda::Function
+    Properties:
+      Environment:
+        Variables:
+          MODEL: !Sub "${Profile.InferenceProfileArn}"
+          OTHER: !Sub "${Bucket.Arn}/x"
+  Bucket:
+    Type: AWS::S3::Bucket
+""",
+    )
+    [fn] = by_resource(refs(p))["Fn"]
+    assert (fn.attribute, fn.model_id) == ("Properties.Environment.Variables.MODEL", HAIKU)

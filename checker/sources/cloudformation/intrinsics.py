@@ -253,8 +253,12 @@ class Resolver:
             if key.startswith("!"):
                 return "${" + key[1:] + "}"
             if "." in key and key not in variables:
+                # `${Profile.InferenceProfileArn}`: Fn::GetAtt in Sub's syntax.
+                v = self.links.get_att(key, 0) if self.links is not None else None
+                if isinstance(v, str):
+                    return v
                 known = False
-                return "${" + key + "}"
+                return v.partial if isinstance(v, Unknown) and v.partial is not None else "${" + key + "}"
             v = variables[key] if key in variables else self.ref(key, {})
             s = to_str(v)
             if s is None:
