@@ -126,3 +126,12 @@ def test_codeclimate_json_and_csv() -> None:
     rows = {r["resource"]: r for r in csv.DictReader(io.StringIO(render("csv", result())))}
     assert rows["InvokeAnthropic"]["state"] == "WILDCARD" and rows["InvokeAnthropic"]["unresolved_reason"] == ""
     assert rows["TenantAgent"]["unresolved_reason"] == WHY
+
+
+def test_json_schema_knows_every_state() -> None:
+    """A state the model gains (WILDCARD, LIFECYCLE_UNPUBLISHED) must be
+    one the report's own schema accepts, or a valid report fails validation."""
+    from importlib import resources
+
+    schema = json.loads(resources.files("checker.reports").joinpath("json-output.schema.json").read_text())
+    assert schema["$defs"]["state"]["enum"] == [s.value for s in State]
