@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 #: Provider prefixes come from the lifecycle feed's data (every model id's
@@ -131,6 +131,35 @@ _ARN_TYPES = (
 )
 _ARN_TAIL = re.compile(r"(?:^|:)(" + "|".join(re.escape(t) for t in _ARN_TYPES) + r")/(.+)$")
 _ARN_HEAD = re.compile(r"^arn:([a-z0-9-]+):bedrock:([a-z0-9-]*):(\d{12})?:")
+#: The same head where the partition, region or account may be a hole of a
+#: partly known value (`arn:${data.aws_partition.current.partition}:bedrock:
+#: ${data.aws_region.current.name}::foundation-model/...`): the model part is
+#: known, the holes are recorded as unknown (None), never guessed.
+_HOLE = r"\$\{[^{}]*\}"
+_ARN_HEAD_HOLES = re.compile(rf"^arn:([a-z0-9-]+|{_HOLE}):bedrock:([a-z0-9-]*|{_HOLE}):(\d{{12}}|{_HOLE})?:")
+
+
+def _arn_head(value: str) -> tuple[str | None, str | None, str | None]:
+    """(partition, region, account) of a Bedrock ARN; None for a part that
+    is absent or a hole."""
+    head = _ARN_HEAD.match(value) or _ARN_HEAD_HOLES.match(value)
+    if head is None:
+        return None, None, None
+    parts = [head.group(i) or None for i in (1, 2, 3)]
+    p, r, a = (None if x is None or x.startswith("${") else x for x in parts)
+    return p, r, a
+
+
+def arn_holes(value: str) -> list[tuple[str, str]]:
+    """(part, hole) for each part of a Bedrock ARN's head that is a hole:
+    `[("partition", "${data.aws_partition.current.partition}"), ...]`."""
+    head = _ARN_HEAD_HOLES.match(value.strip())
+    if head is None:
+        return []
+    named = zip(("partition", "region", "account"), (head.group(1), head.group(2), head.group(3)), strict=True)
+    return [(part, hole) for part, hole in named if hole and hole.startswith("${")]
+
+
 _SAGEMAKER = re.compile(r"^arn:[a-z0-9-]+:sagemaker:")
 _ID_CHARS = re.compile(r"^[A-Za-z0-9._:-]+$")
 
@@ -201,15 +230,17 @@ def parse_model_reference(value: str) -> ModelIdentity:
         )
     tail = _ARN_TAIL.search(value)
     if tail is not None and (value.startswith("arn:") or "bedrock" in value):
-        head = _ARN_HEAD.match(value)
-        partition = head.group(1) if head else None
-        region = (head.group(2) or None) if head else None
-        account = head.group(3) if head else None
+        partition, region, account = _arn_head(value)
         rtype, rest = tail.group(1), tail.group(2)
         meta = {"raw": raw, "partition": partition, "region": region, "account": account}
         if "{" in rest or "}" in rest:
             # Only the model part matters; an unknown region or account is fine.
             return ModelIdentity(IdKind.NOT_A_MODEL, raw, reason="the model part is not known statically")
+        if rtype == "inference-profile" and rest.startswith("*.") and not any(c in rest[2:] for c in "*?"):
+            # `inference-profile/*.anthropic.claude-v2`: every geography's
+            # profile of one model, which is known.
+            ident = _bare(rest[2:], IdKind.INFERENCE_PROFILE_ARN, **meta)
+            return replace(ident, profile_prefix="*")
         if "*" in rest or "?" in rest:
             return ModelIdentity(
                 IdKind.WILDCARD, raw, region=region, partition=partition, reason=_OPAQUE_REASONS[IdKind.WILDCARD]
@@ -244,6 +275,10 @@ def parse_model_reference(value: str) -> ModelIdentity:
         return ModelIdentity(
             kind, raw, region=region, partition=partition, account=account, reason=_OPAQUE_REASONS[kind]
         )
+    if value == "*":
+        # An IAM resource of every resource (the sources yield it only for a
+        # statement that allows invoking Bedrock models).
+        return ModelIdentity(IdKind.WILDCARD, raw, reason=_OPAQUE_REASONS[IdKind.WILDCARD])
     if value.startswith("arn:") or not _ID_CHARS.match(value) or "." not in value:
         return ModelIdentity(IdKind.NOT_A_MODEL, raw, reason=_OPAQUE_REASONS[IdKind.NOT_A_MODEL])
     if "*" in value:

@@ -13,12 +13,13 @@ locations.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import replace as dc_replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from checker.catalog.asl import AslModel, Key, asl_models
 from checker.catalog.modes import Mode, extract_mode, maybe_json
-from checker.catalog.records import NOT_KNOWN, Found, Inputs, expression_text
+from checker.catalog.records import NOT_KNOWN, Found, Inputs, expression_text, join_notes, partly_known_note
 from checker.catalog.spec import AttributeSpec, Framework, specs_for, walk_path
 from checker.catalog.special import specials_for
 from checker.model import Usage
@@ -61,20 +62,20 @@ def _plain(framework: str, resource_type: str, body: Any, inputs: Inputs) -> Ite
                 if isinstance(value, str):
                     yield Found(spec.usage, value, path, resolved=not unrendered(value))
                 continue
-            found_any = False
+            found: set[str] = set()
             if spec.mode is Mode.ASL:
                 # The integrations table's usages (a provisioned throughput
                 # created by a state) and run-time choices, as for the CLI.
                 for record in in_document(spec, path, value, lambda _: (0, 0)):
-                    found_any = True
+                    found.add(record.raw)
                     yield record
             else:
-                for sub, found in extract_mode(spec.mode, value):
-                    found_any = True
-                    yield Found(spec.usage, found, f"{path}.{sub}")
-            if not found_any and any(unrendered(s) for s in _strings(value)):
+                for sub, model in extract_mode(spec.mode, value):
+                    found.add(model)
+                    yield Found(spec.usage, model, f"{path}.{sub}")
+            if any(unrendered(s) and s not in found for s in _strings(value)):
                 # Part of the document is still an expression: it may hold a
-                # model, so the verdict cannot be a pass.
+                # model (beside the ones found), so the verdict cannot be a pass.
                 yield Found(spec.usage, path, path, resolved=False, note=NOT_KNOWN)
 
 
@@ -139,7 +140,7 @@ def _cfn_spec(spec: AttributeSpec, props: dict[str, Any], subs: dict[str, Any], 
                 else:
                     # The undecided condition that chose it, and the input
                     # that made the value unknown (a parameter, an import).
-                    note = _join(why, value.reason) or NOT_KNOWN
+                    note = join_notes(why, value.reason) or NOT_KNOWN
                     yield Found(spec.usage, text, attr_path, loc, False, cond, expression=text, note=note)
             continue
         full = partials(resolver.deep(raw))
@@ -164,9 +165,12 @@ def in_document(
     """The models a resolved value of a non-`model` mode holds (a policy
     document, environment variables, a definition): every front end that
     resolves to `Unknown`s (CloudFormation's resolver, the Terraform
-    evaluator) reads it here, so each alternative of an unknown condition is
-    read, and an unknown value is read for its known parts only (a model id
-    in them is still a model id; the rest may hold none).  `locate` gives a
+    evaluator) reads it here.  An unknown part is read for its known text (a
+    model id or ARN in it is still one: `arn:${partition}:bedrock:${region}
+    ::foundation-model/x` names x, and the note says what is open); a part
+    chosen by an undecided condition, at the top or anywhere inside, is read
+    in each of its alternatives, and what only an alternative holds is
+    reported conditional with the condition named.  `locate` gives a
     sub-path's (line, column); `expression` is kept on the records whose
     model text differs from it; `note` names the undecided condition that
     chose the value, when one did.  `locate_keys` places a state machine's
@@ -174,30 +178,118 @@ def in_document(
     can."""
     if isinstance(value, Unknown) and value.alternatives and value.reason:
         note = note or value.reason
+    seen: set[tuple[str, str]] = set()
     for c, c_cond in candidates(value):
         if isinstance(c, Unknown):
             if c.partial is None:
                 continue
             c = c.partial
-        if spec.mode is Mode.ASL:
-            where = locate_keys or (lambda keys, path: locate(path))
-            yield from _asl_found(spec, attr_path, c, where, conditional or c_cond, expression, note)
-            continue
-        seen: set[tuple[str, str]] = set()
-        for sub, found in (hit for doc in _every_use(c) for hit in extract_mode(spec.mode, doc)):
-            if (sub, found) in seen:
-                continue
-            seen.add((sub, found))
-            sep = "" if not sub or sub.startswith("[") else "."
-            yield Found(
-                spec.usage,
-                found,
-                f"{attr_path}{sep}{sub}",
-                locate(sub),
-                conditional=conditional or c_cond,
-                expression=expression if expression and expression != found else None,
-                note=note if conditional or c_cond else None,
+        choices: list[str] = []
+        docs = [_settle(c, None, choices, 0)]
+        if choices:
+            docs += [_settle(c, k, [], 0) for k in range(max(_widths(c, 0) or [1]))]
+        plain: set[tuple[str, str]] = set()
+        for n, doc in enumerate(docs):
+            # A value standing for several models at once (`every`) names each.
+            uses = (
+                [doc] if spec.mode is Mode.ASL else [_settle(d, n - 1 if n else None, [], 0) for d in _every_use(doc)]
             )
+            for found in (
+                f
+                for use in uses
+                for f in _read(spec, attr_path, use, locate, locate_keys, conditional or c_cond, expression, note)
+            ):
+                key = (found.attribute, found.raw)
+                if n == 0:
+                    plain.add(key)
+                if key in seen:
+                    continue
+                seen.add(key)
+                chosen = n > 0 and key not in plain
+                # Which of the conditions chose it is not tracked: each is named.
+                extra = join_notes(*(choices[:3] if chosen else ()), partly_known_note(found.raw))
+                if chosen or extra:
+                    found = dc_replace(
+                        found, conditional=found.conditional or chosen, note=join_notes(found.note, extra)
+                    )
+                yield found
+
+
+def _read(
+    spec: AttributeSpec,
+    attr_path: str,
+    doc: Any,
+    locate: Callable[[str], tuple[int, int]],
+    locate_keys: KeyLocator | None,
+    conditional: bool,
+    expression: str | None,
+    note: str | None,
+) -> Iterator[Found]:
+    """The records of one settled document."""
+    if spec.mode is Mode.ASL:
+        where = locate_keys or (lambda keys, path: locate(path))
+        yield from _asl_found(spec, attr_path, doc, where, conditional, expression, note)
+        return
+    for sub, found in extract_mode(spec.mode, doc):
+        sep = "" if not sub or sub.startswith("[") else "."
+        yield Found(
+            spec.usage,
+            found,
+            f"{attr_path}{sep}{sub}",
+            locate(sub),
+            conditional=conditional,
+            expression=expression if expression and expression != found else None,
+            note=note if conditional else None,
+        )
+
+
+#: Most documents one value is read as, one per alternative of its widest
+#: undecided condition (each alternative of each condition is read once).
+_MAX_READINGS = 256
+
+
+def _settle(value: Any, pick: int | None, choices: list[str], depth: int) -> Any:
+    """The document with each unknown part settled: known in part -> its
+    string with holes; chosen by an undecided condition -> its `pick`-th
+    alternative (the last when it has fewer), or None (`pick` None: what is
+    there whatever the condition); wholly unknown -> left as it is (no
+    mode reads it)."""
+    if depth > 64:
+        return None
+    if isinstance(value, Unknown):
+        if value.every:
+            return value  # every alternative is used: spread by _every_use, not chosen
+        if value.alternatives:
+            if value.reason and value.reason not in choices:
+                choices.append(value.reason)
+            if pick is None:
+                return None
+            alt = value.alternatives[min(pick, len(value.alternatives) - 1)]
+            return _settle(alt, pick, choices, depth + 1)
+        if value.partial is not None:
+            return value.partial
+        return value
+    if isinstance(value, dict):
+        return {k: _settle(v, pick, choices, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_settle(v, pick, choices, depth + 1) for v in value]
+    return value
+
+
+def _widths(value: Any, depth: int) -> list[int]:
+    """How many alternatives each undecided condition inside has."""
+    if depth > 64:
+        return []
+    if isinstance(value, Unknown):
+        if not value.alternatives:
+            return []
+        inner = [w for a in value.alternatives for w in _widths(a, depth + 1)]
+        return [min(len(value.alternatives), _MAX_READINGS), *[min(w, _MAX_READINGS) for w in inner]]
+    if isinstance(value, dict):
+        return [w for v in value.values() for w in _widths(v, depth + 1)]
+    if isinstance(value, list):
+        return [w for v in value for w in _widths(v, depth + 1)]
+    return []
 
 
 def _asl_found(
@@ -226,7 +318,7 @@ def _asl_found(
         path = f"{attr_path}{sep}{first.path}"
         if dynamic:
             why = f"the model is chosen at run time, by {value!r}"
-            yield Found(usage, value, path, at, False, conditional, note=_join(why, cond_note), state=state)
+            yield Found(usage, value, path, at, False, conditional, note=join_notes(why, cond_note), state=state)
             continue
         yield Found(
             usage,
@@ -245,10 +337,6 @@ def _states_label(states: list[str]) -> str | None:
     if not names:
         return None
     return ", ".join(f'"{n}"' for n in names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-
-
-def _join(*parts: str | None) -> str:
-    return "; ".join(p for p in parts if p)
 
 
 #: Most copies of one document `_every_use` makes (a prompt of many variants

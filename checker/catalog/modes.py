@@ -145,6 +145,12 @@ def _grants_invoke(actions: list[Any]) -> bool:
     return False
 
 
+def _names_bedrock(actions: list[Any]) -> bool:
+    """An action that names Bedrock itself (not `*`, which every
+    administrator policy grants: that is not a statement about models)."""
+    return any(isinstance(a, str) and a.lower().startswith("bedrock:") for a in actions)
+
+
 def _iam(doc: Any, path: str, depth: int) -> Iterator[tuple[str, str]]:
     """Model ARNs in statements that allow invoking models.  Accepts a whole
     policy document, a list of statements, a Terraform
@@ -182,6 +188,10 @@ def _iam(doc: Any, path: str, depth: int) -> Iterator[tuple[str, str]]:
         ident = parse_model_reference(res)
         if ident.kind in (IdKind.FOUNDATION_MODEL_ARN, IdKind.INFERENCE_PROFILE_ARN, IdKind.CUSTOM_MODEL_ARN):
             yield rpath, res
+        elif ident.kind is IdKind.WILDCARD and (":foundation-model/" in res or ":inference-profile/" in res):
+            yield rpath, res  # a grant of every model (or every profile): inventory, not unresolved
+        elif res == "*" and _names_bedrock(actions):
+            yield rpath, res  # `bedrock:InvokeModel` on every resource: every model
         elif "${" in res and (":foundation-model/" in res or ":inference-profile/" in res):
             yield rpath, res  # a model ARN whose model part is unresolved: reported as such
 

@@ -63,6 +63,27 @@ class Inputs:
     unrendered: Callable[[str], bool] | None = None
 
 
+def join_notes(*notes: str | None) -> str | None:
+    """The notes that apply to one reference, as one text."""
+    return "; ".join(n for n in notes if n) or None
+
+
+def partly_known_note(raw: str) -> str | None:
+    """What a model reference known only in part leaves open, for the user:
+    the ARN's partition, region or account that are holes, since the model
+    is read from the rest; None when no part of the head is a hole."""
+    from checker.modelid import arn_holes
+
+    if "${" not in raw:
+        return None
+    holes = arn_holes(raw)
+    if not holes:
+        return None
+    named = " and ".join(f"{part} (`{hole[2:-1]}`)" for part, hole in holes)
+    verb = "is" if len(holes) == 1 else "are"
+    return f"the ARN's {named} {verb} known only at apply; the model is read from the rest"
+
+
 def expression_text(raw: Any) -> str:
     try:
         return json.dumps(raw, separators=(",", ":"), default=str)[:300]

@@ -53,6 +53,8 @@ from checker.settings import checkov_settings
 _TF_EXPRESSION = re.compile(
     r"^(var|local|module|data|each|count|path|self)\.|\$\{|^[a-z][a-z0-9]*_[a-z0-9_]*\."
     r"|^[A-Za-z_][A-Za-z0-9_-]*\.(key|value)(\.|\[|$)"
+    r"|^[a-z][a-z0-9_]*\(.*\)$",  # a function call kept as its text (`replace(...)`)
+    re.DOTALL,
 )
 _ACTIONS = {
     "create": Action.CREATE,

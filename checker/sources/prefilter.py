@@ -80,6 +80,30 @@ def _tokens(providers: frozenset[str]) -> tuple[bytes, ...]:
     return _TOKENS + tuple(t for t in extra if not any(s in t for s in _TOKENS))
 
 
+#: Provider names that are common words count only with their dot in
+#: `_TOKENS`; in Terraform they also count as a whole string (`default =
+#: "amazon"`, `join(".", ["meta", ...])`; not `amazonaws`), since an id is
+#: often assembled around its dot (`"${var.vendor}.${var.model}"`).  One
+#: pattern that starts with a quote runs at memory speed; a search per word
+#: would cost as much as all the tokens.
+_PROVIDER_WORDS = re.compile(rb'"(?:amazon|meta|google|writer|luma|openai|nvidia|stability|zai)"')
+
+
+def terraform_may_matter(data: bytes) -> bool:
+    """Whether a Terraform file can give a model reference, to the unit it
+    belongs to.  Beyond the tokens: a provider name as a whole string (an
+    id assembled around its dot), and any escape sequence (`\\u0061nthropic.`
+    in a string, or a type label spelled with escapes), which a byte search
+    cannot read through.  A unit with a Bedrock resource is always kept (its
+    type names `bedrock`), so ids assembled from any parts in its model
+    attributes are never skipped; see docs/terraform.md for the limit on
+    units without one."""
+    low = data.lower()
+    if any(token in low for token in _TOKENS) or b"\\u" in low:
+        return True
+    return _PROVIDER_WORDS.search(low) is not None
+
+
 @lru_cache(maxsize=1)
 def _template_hosts() -> tuple[bytes, ...]:
     from checker.catalog import resource_types
@@ -266,7 +290,8 @@ def probe_file(path: str, max_bytes: int, parameters_given: bool = False) -> Pro
     if read is None:
         return Probe()
     data, oversized = read
-    return _judge(path, data, oversized, may_hold_models(data), parameters_given)
+    names_models = terraform_may_matter(data) if path.endswith(_TERRAFORM) else may_hold_models(data)
+    return _judge(path, data, oversized, names_models, parameters_given)
 
 
 def probe_files(paths: list[str], max_bytes: int, parameters_given: bool = False) -> dict[str, Probe]:

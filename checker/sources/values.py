@@ -3,7 +3,10 @@
 `partial` is the string form with the unknown parts left as `${...}` (enough
 when only an ARN's region is unknown, since the model id is the tail);
 `alternatives` are the candidate values of a conditional whose condition is
-not known, because either may be deployed.
+not known, because either may be deployed.  `pieces` is the same string as
+`partial`, cut into its known text and its holes, where a source can say
+exactly which is which (the Terraform evaluator): text that happens to read
+`${` is then never taken for a hole, nor a hole for text.
 """
 
 from __future__ import annotations
@@ -24,6 +27,10 @@ class Unknown:
     #: True when every alternative is used, not one chosen (the models of a
     #: prompt's variants, read through the prompt's ARN): not conditional.
     every: bool = False
+    #: (known, text) in order: known text as Terraform would compute it, or
+    #: the expression of a hole (shown as `${...}` in `partial`); empty when
+    #: the source did not cut the string.
+    pieces: tuple[tuple[bool, str], ...] = ()
 
 
 def candidates(value: Any) -> list[tuple[Any, bool]]:

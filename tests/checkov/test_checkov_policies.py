@@ -155,6 +155,18 @@ def test_awscc_sample_verdicts(sample_results: Results) -> None:
     expect(r, "terraform/awscc/agentcore.tf", "awscc_bedrockagentcore_memory.conversations", {1})
 
 
+def test_partly_known_values_verdicts(sample_results: Results) -> None:
+    """ARNs built from the partition and region data sources, a model chosen
+    by a variable without a value: checkov leaves them unrendered, our
+    evaluator keeps their models (issue #15), and the verdicts are the CLI's."""
+    r = sample_results
+    f = "terraform/partly_known/main.tf"
+    expect(r, f, "aws_iam_role_policy.worker_invoke", {1})
+    expect(r, f, "aws_lambda_function.summary", {1})
+    expect(r, f, "aws_sfn_state_machine.digest", {1})
+    expect(r, f, "aws_bedrockagent_agent.assistant", {1})  # both branches of var.environment == "prod"
+
+
 def test_plan_verdicts_depend_on_the_action(sample_results: Results) -> None:
     plan = "terraform/plans/tfplan.json"
     r = sample_results

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -66,6 +67,7 @@ from checker.sources.terraform.hclast import (
     TupleExpr,
     Unary,
 )
+from checker.sources.terraform.partial import has_known_text, pieces_of, replace_literal, with_holes
 from checker.sources.values import Unknown
 
 #: Deepest expression or reference chain followed, counted across locals,
@@ -123,6 +125,12 @@ class Scope:
     #: of a data source (`data.TYPE.NAME[KEY].ATTR`, type `data.TYPE`) and of
     #: a module call (`module.NAME[KEY].OUTPUT`, type `module`).
     resource: Callable[[str, str, tuple[Any, ...], str], Any] | None = None
+    #: Evaluating a document attribute (a policy's `resources`, environment
+    #: variables) only to read the models in it: a list that `distinct`,
+    #: `toset` or `compact` would reduce, with items known only in part, is
+    #: then kept whole (every model in it is still in the result), where
+    #: Terraform's value, and so any other use, is unknown.
+    reading: bool = False
 
     def child(self, **names: Any) -> Scope:
         return Scope(
@@ -136,6 +144,7 @@ class Scope:
             self.vars_read,
             self.budget,
             self.resource,
+            self.reading,
         )
 
 
@@ -290,9 +299,7 @@ class Evaluator:
                 b = self.ev(expr.other)
             except EvalError:
                 b = Unknown(expr.other.text, reason="Terraform rejects this branch")
-            return Unknown(
-                expr.text, alternatives=(*_alts(a), *_alts(b)), reason=c.reason or f"`{c.text}` is not known"
-            )
+            return Unknown(expr.text, alternatives=(*_alts(a), *_alts(b)), reason=_undecided(expr.cond.text, c))
         chosen = self.ev(expr.then if as_bool(c, "condition") else expr.other)
         other_expr = expr.other if c else expr.then
         if isinstance(chosen, (str, bool)) or is_number(chosen):
@@ -308,22 +315,59 @@ class Evaluator:
         parts = expr.parts
         if len(parts) == 1 and isinstance(parts[0], Expr) and not isinstance(parts[0], (TemplateIf, TemplateFor)):
             return self.ev(parts[0])  # "${x}" is x itself, of any type
-        out: list[str] = []
+        values = [self._template_part(p) for p in parts]
+        choices = [i for i, v in enumerate(values) if isinstance(v, Unknown) and v.alternatives]
+        if choices:
+            # A part chosen by an undecided condition: the template once per
+            # choice, each a value that may be deployed.
+            return self._each_alternative(expr, values, choices, lambda vs: self._join_parts(expr, parts, vs))
+        return self._join_parts(expr, parts, values)
+
+    def _join_parts(self, expr: Template, parts: tuple[str | Expr, ...], values: list[Any]) -> Any:
+        """The template's string from its parts' values: a known string, or
+        a string with holes where a part is unknown (its known text kept)."""
+        pieces: list[tuple[bool, str]] = []
         unknown: Unknown | None = None
         size = 0
-        for p in parts:
-            s = self._template_part(p)
-            if isinstance(s, Unknown):
-                unknown = unknown or s
-                s = s.partial if s.partial is not None else "${" + (p.text if isinstance(p, Expr) else "") + "}"
-            size += len(s)
+        for p, v in zip(parts, values, strict=True):
+            if isinstance(v, Unknown):
+                unknown = unknown or v
+                got = pieces_of(v, p.text if isinstance(p, Expr) else "") if not v.alternatives else None
+                got = got or ((False, p.text if isinstance(p, Expr) else ""),)
+            else:
+                got = ((True, v if isinstance(v, str) else _interpolated(v)),)
+            for known, t in got:
+                size += len(t)
+                pieces.append((known, t))
             if size > MAX_VALUE:
                 return self._string_too_long(expr)
-            out.append(s)
-        text = "".join(out)
         if unknown is not None:
-            return Unknown(expr.text, partial=text, reason=unknown.reason)
-        return text
+            return with_holes(expr.text, pieces, unknown.reason)
+        return "".join(t for _, t in pieces)
+
+    def _each_alternative(
+        self, expr: Expr, values: list[Any], choices: list[int], apply: Callable[[list[Any]], Any]
+    ) -> Any:
+        """`apply` over every combination of the alternatives of the values
+        at `choices` (each an Unknown of an undecided condition): the
+        alternatives of the whole, reported conditional, bounded as a
+        conditional's are.  A combination Terraform rejects is an
+        alternative that is unknown, not a failure of the whole."""
+        combos: list[list[Any]] = [list(values)]
+        for i in choices:
+            alts = values[i].alternatives
+            if len(combos) * len(alts) > MAX_ALTERNATIVES:
+                self.budget.exceed(f"conditionals give more than {MAX_ALTERNATIVES} alternative values")
+                return Unknown(expr.text, reason="evaluation limit reached")
+            combos = [[*c[:i], a, *c[i + 1 :]] for c in combos for a in alts]
+        out: list[Any] = []
+        for combo in combos:
+            try:
+                got = apply(combo)
+            except EvalError as exc:
+                got = Unknown(expr.text, reason=f"Terraform rejects this alternative: {exc}")
+            out.extend(_alts(got))
+        return Unknown(expr.text, alternatives=tuple(out), reason=values[choices[0]].reason)
 
     def _template_part(self, p: str | Expr) -> str | Unknown:
         if isinstance(p, str):
@@ -350,26 +394,23 @@ class Evaluator:
             return "".join(pieces)
         v = self.ev(p)
         if isinstance(v, Unknown):
-            return v if v.partial is not None else _unknown_from(p.text, v)
-        if v is None:
-            raise EvalError("a template interpolates null")
-        text = to_str(v)
-        if text is None:
-            raise EvalError(f"a template cannot interpolate a {type_name(v)}")
-        return text
+            return v if v.pieces or v.alternatives else _unknown_from(p.text, v)
+        return _interpolated(v)
 
     def _template_body(self, body: Expr) -> str | Unknown:
+        """A directive's body: a string, or wholly unknown (an unknown part
+        of one body is not the value of the whole directive)."""
         if isinstance(body, Template):
             out: list[str] = []
             for p in body.parts:
                 s = self._template_part(p)
                 if isinstance(s, Unknown):
-                    return s
-                out.append(s)
+                    return _unknown_from(body.text, s)
+                out.append(s if isinstance(s, str) else _interpolated(s))
             return "".join(out)
         v = self.ev(body)
         if isinstance(v, Unknown):
-            return v
+            return _unknown_from(body.text, v)
         return as_string(v, "template")
 
     def _splat(self, expr: Splat) -> Any:
@@ -579,9 +620,23 @@ class Evaluator:
             if name in IMPURE:
                 return Unknown(expr.text, reason=f"{name}() reads the file system or the clock; not evaluated")
             return Unknown(expr.text, reason=f"function {name}() is not evaluated by this scanner")
+        choices = [i for i, a in enumerate(args) if isinstance(a, Unknown) and a.alternatives]
+        if choices:
+            # An argument chosen by an undecided condition: the call once per
+            # choice, so each branch's model is still read.
+            return self._each_alternative(expr, args, choices, lambda vs: self._apply(expr, name, fn, vs))
+        return self._apply(expr, name, fn, args)
+
+    def _apply(self, expr: Call, name: str, fn: Callable[..., Any], args: list[Any]) -> Any:
         if not all(is_known(a) for a in args):
-            if name == "format" and args and isinstance(args[0], str):
-                return _format_partial(expr.text, args)
+            partly = _PARTLY_KNOWN.get(name)
+            got = partly(args) if partly is not None else None
+            if got is None and self.scope.reading and name in _KEEPS_ITEMS and len(args) == 1:
+                got = _keep_items(name, args[0])
+            if isinstance(got, list):
+                return got  # a list of values, some unknown: its known structure is Terraform's
+            if got is not None and any(not known for known, _ in got):
+                return with_holes(expr.text, got, (first_unknown(args) or Unknown("")).reason)
             return _unknown_from(expr.text, *args)
         try:
             return fn(*args)
@@ -611,9 +666,29 @@ class Evaluator:
                     return False
                 continue
             if not is_known(v):
+                if name == "try" and isinstance(v, Unknown) and (v.pieces or v.alternatives):
+                    return self._try_later(expr, a, v)
                 return _unknown_from(expr.text, v)
             return True if name == "can" else v
         raise EvalError("try(): no argument could be evaluated")
+
+    def _try_later(self, expr: Call, first: Expr, value: Unknown) -> Any:
+        """`try(x, y...)` where x is known in part: at apply x gives its
+        value, or fails and a later argument is used, so each is a value that
+        may be deployed (reported conditional, never one unresolved)."""
+        rest: list[Any] = []
+        after = expr.args[expr.args.index(first) + 1 :]
+        for a in after:
+            try:
+                v = self.ev(a)
+            except EvalError:
+                continue
+            rest.extend(_alts(v))
+            if is_known(v):
+                break  # a later argument is never reached
+        unknown = value.reason or "not known before apply"
+        why = f"try() uses a later argument if `{first.text}` fails at apply: {unknown}"
+        return Unknown(expr.text, alternatives=(*_alts(value), *rest), reason=why)
 
     def _templatestring(self, expr: Call) -> Any:
         if len(expr.args) != 2:
@@ -638,6 +713,23 @@ class Evaluator:
         sub = Evaluator(empty_scope(self.budget, "templatestring() sees only its variables").child(**bound))
         v = sub.ev(attr.expr)
         return v if isinstance(v, Unknown) else as_string(v, "template result")
+
+
+def _interpolated(v: Any) -> str:
+    """A known value as a template shows it; EvalError where Terraform
+    rejects the interpolation."""
+    if v is None:
+        raise EvalError("a template interpolates null")
+    text = to_str(v)
+    if text is None:
+        raise EvalError(f"a template cannot interpolate a {type_name(v)}")
+    return text
+
+
+def _undecided(condition: str, value: Any) -> str:
+    """Why a conditional's branches are all kept: the condition, named."""
+    why = value.reason if isinstance(value, Unknown) and value.reason else "it is not known before apply"
+    return f"chosen by the condition `{condition}`, not decided statically: {why}"
 
 
 def _key(key: Any, expr: Expr, what: str) -> str | Unknown:
@@ -714,26 +806,126 @@ def _alts(v: Any) -> tuple[Any, ...]:
     return (v,)
 
 
-def _format_partial(text: str, args: list[Any]) -> Unknown:
-    """`format("arn:...:foundation-model/%s", x)` with x unknown keeps the
-    known parts, so an ARN's model tail can still be read."""
+_VERB = re.compile(r"%(?:(%)|([-+# 0]*\d*(?:\.\d*)?)([a-zA-Z]))")
+
+
+def _format_partly(args: list[Any]) -> tuple[tuple[bool, str], ...] | None:
+    """`format("arn:%s:bedrock:%s::foundation-model/%s", partition, region,
+    model)` with some arguments unknown: the known text with a hole per
+    unknown argument, when every verb is plain (`%s`, `%v`, `%%`); a verb
+    with flags, width or an argument index formats an unknown argument in
+    ways its text does not show, so the result is then wholly unknown.  A
+    known argument is formatted by the real `format`."""
     fmt = args[0]
-    out, i, ai = [], 0, 1
-    while i < len(fmt):
-        if fmt[i] == "%" and i + 1 < len(fmt):
-            spec = fmt[i + 1]
-            if spec == "%":
-                out.append("%")
-            else:
-                a = args[ai] if ai < len(args) else None
-                ai += 1
-                s = to_str(a) if spec in "sv" else None
-                out.append(s if s is not None else "${" + "?" + "}")
-            i += 2
+    if not isinstance(fmt, str):
+        return None
+    out: list[tuple[bool, str]] = []
+    pos, ai = 0, 1
+    for m in _VERB.finditer(fmt):
+        if "%" in fmt[pos : m.start()]:
+            return None  # a verb this does not read (`%[2]s`)
+        if m.start() > pos:
+            out.append((True, fmt[pos : m.start()]))
+        pos = m.end()
+        if m.group(1):
+            out.append((True, "%"))
             continue
-        out.append(fmt[i])
-        i += 1
-    return _unknown_from(text, *args[1:], partial="".join(out))
+        if ai >= len(args):
+            return None
+        a = args[ai]
+        ai += 1
+        if is_known(a):
+            try:
+                out.append((True, FUNCTIONS["format"]("%" + m.group(2) + m.group(3), a)))
+            except (EvalError, NotEvaluatedError, TypeError, ValueError):
+                return None
+            continue
+        got = pieces_of(a) if m.group(2) == "" and m.group(3) in "sv" else None
+        if got is None:
+            return None
+        out.extend(got)
+    if "%" in fmt[pos:] or ai != len(args):
+        return None
+    out.append((True, fmt[pos:]))
+    return tuple(out)
+
+
+def _join_partly(args: list[Any]) -> tuple[tuple[bool, str], ...] | None:
+    """`join(sep, list)` of a known list whose items are strings, some with
+    holes: the items' pieces between the separators."""
+    if len(args) != 2 or not isinstance(args[0], str) or not isinstance(args[1], list):
+        return None
+    out: list[tuple[bool, str]] = []
+    for i, item in enumerate(args[1]):
+        got = pieces_of(item) if item is not None and not isinstance(item, (list, dict)) else None
+        if got is None:
+            return None
+        if i:
+            out.append((True, args[0]))
+        out.extend(got)
+    return tuple(out)
+
+
+def _replace_partly(args: list[Any]) -> tuple[tuple[bool, str], ...] | None:
+    """`replace(s, old, new)` with a literal `old` (a `/regex/` can match
+    across a hole in ways its text does not show)."""
+    if len(args) != 3 or not isinstance(args[1], str) or not isinstance(args[2], (str, Unknown)):
+        return None
+    old = args[1]
+    if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        return None
+    got = pieces_of(args[0]) if isinstance(args[0], (str, Unknown)) else None
+    new = pieces_of(args[2])
+    return None if got is None or new is None else replace_literal(got, old, new)
+
+
+def _coalesce_partly(args: list[Any]) -> tuple[tuple[bool, str], ...] | None:
+    """`coalesce(a, b, ...)`: Terraform's answer is the first argument that
+    is neither null nor empty; a string with known text is certainly not
+    empty, so when every argument before it is null or "" it is the answer.
+    Only strings: other types would be converted to a common type first."""
+    for a in args:
+        if a is None or a == "":
+            continue
+        if isinstance(a, Unknown):
+            got = pieces_of(a)
+            return got if got is not None and has_known_text(got) else None
+        return None
+    return None
+
+
+def _concat_partly(args: list[Any]) -> list[Any] | None:
+    """`concat` of known lists whose items may be unknown: the items are
+    only placed, never looked at."""
+    if not args or not all(isinstance(a, list) and not isinstance(a, TfSet) for a in args):
+        return None
+    return [item for a in args for item in a]
+
+
+#: Functions whose result holds every item of their list (in a document read
+#: for its models, see `Scope.reading`).
+_KEEPS_ITEMS = frozenset({"distinct", "toset", "compact", "tolist"})
+
+
+def _keep_items(name: str, value: Any) -> list[Any] | None:
+    """The items a `distinct`/`toset`/`compact` of a list with unknown items
+    keeps at least (`compact` drops known null and empty strings)."""
+    if not isinstance(value, list) or isinstance(value, TfSet):
+        return None
+    if name == "compact":
+        return [v for v in value if v is not None and v != ""]
+    return list(value)
+
+
+#: The functions whose result can be decided, at least in part, when some
+#: arguments are strings with holes (see `checker.sources.terraform.partial`).
+_PARTLY_KNOWN: dict[str, Callable[[list[Any]], Any]] = {
+    "format": _format_partly,
+    "join": _join_partly,
+    "replace": _replace_partly,
+    "coalesce": _coalesce_partly,
+    "concat": _concat_partly,
+}
 
 
 def _weigh(v: Any, limit: int = MAX_VALUE) -> int:

@@ -7,13 +7,13 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from checker.catalog import AttributeSpec, not_examined, not_examined_note, specs_for
 from checker.catalog.extract import in_document
 from checker.catalog.handles import Handle, handle_for
-from checker.catalog.records import Found, ReferenceBuilder
+from checker.catalog.records import Found, ReferenceBuilder, join_notes, partly_known_note
 from checker.catalog.special import DATA_LOOKUPS
 from checker.discovery.walk import display_path
 from checker.model import Definition, Location, Reference, ScanError, SourceFramework, Usage
@@ -45,6 +45,7 @@ from checker.sources.terraform.hclast import (
     Lit,
     Name,
     ObjectExpr,
+    Template,
     TupleExpr,
     parse_hcl,
 )
@@ -94,7 +95,7 @@ class Instance:
         self._resolving: set[tuple[str, str, tuple[Any, ...]]] = set()
 
     # --- name resolution -------------------------------------------------
-    def scope(self, each: tuple[Any, Any] | None = None, count_index: Any = None) -> Scope:
+    def scope(self, each: tuple[Any, Any] | None = None, count_index: Any = None, reading: bool = False) -> Scope:
         scope = Scope(
             self.variable,
             lambda n: Unknown(f"local.{n}"),
@@ -105,6 +106,7 @@ class Instance:
             extra={"path": self.scan.paths(self.mdir.path)},
             budget=self.scan.budget,
             resource=self.resource_output,
+            reading=reading,
         )
         reads = scope.vars_read
 
@@ -319,21 +321,30 @@ class Instance:
         return None
 
     def eval_with_via(
-        self, expr: Expr, each: tuple[Any, Any] | None = None, count_index: Any = None, names: Names | None = None
+        self,
+        expr: Expr,
+        each: tuple[Any, Any] | None = None,
+        count_index: Any = None,
+        names: Names | None = None,
+        reading: bool = False,
     ) -> tuple[Any, tuple[Location, ...]]:
-        scope = self.scope(each, count_index)
+        scope = self.scope(each, count_index, reading)
         if names:
             scope = scope.child(**names)
         value = Evaluator(scope).eval(expr)
+        return value, self.via_of(scope.vars_read | (names or {}).get(READS, Dynamic()).reads)
+
+    def via_of(self, names: set[str]) -> tuple[Location, ...]:
+        """The lines the named inputs came through (tfvars, module calls)."""
         via: list[Location] = []
-        for name in sorted(scope.vars_read | (names or {}).get(READS, Dynamic()).reads):
+        for name in sorted(names):
             inp = self.inputs.get(name)
             if inp is None:
                 continue
             for loc in (*inp.via, inp.location):
                 if loc is not None and loc not in via:
                     via.append(loc)
-        return value, tuple(via)
+        return tuple(via)
 
     # --- expansion -------------------------------------------------------
     def expansions(self, hf: HclFile, block: Block) -> list[tuple[str, tuple[Any, Any] | None, Any]]:
@@ -546,15 +557,16 @@ class Instance:
         for attr_path, attr, nested, rest, names in _find(block, spec.path, expand=expand):
             if attr is None:
                 # The path ends at nested blocks (IAM statements): give them as data.
-                value: Any = [_block_value(self, b, each, idx, n) for b, n in zip(nested, names, strict=True)]
-                via: tuple[Location, ...] = ()
+                reads: set[str] = set()
+                value: Any = [_block_value(self, b, each, idx, n, reads) for b, n in zip(nested, names, strict=True)]
+                via: tuple[Location, ...] = self.via_of(reads)
                 line, col = (nested[0].line, 0) if nested else (block.line, 0)
                 expr_text = ""
             else:
                 expr = attr.expr
                 if spec.mode != "model" and isinstance(expr, Call) and expr.name == "jsonencode" and expr.args:
                     expr = expr.args[0]  # keep known parts even where others are unknown
-                value, via = self.eval_with_via(expr, each, idx, names)
+                value, via = self.eval_with_via(expr, each, idx, names, reading=spec.mode != "model")
                 line, col, expr_text = attr.expr.line, attr.expr.column, attr.expr.text
                 if self.scan.budget.problem and self.scan.budget_where is None:
                     self.scan.budget_where = Location(display_path(hf.path), line, col)
@@ -677,18 +689,22 @@ class Instance:
                         )
 
         if spec.mode == "model":
+            # A branch of an undecided condition says which condition chose it.
+            chosen = value.reason if isinstance(value, Unknown) and value.alternatives else None
             for v, conditional in candidates(value):
                 if isinstance(v, Stands):
                     yield from chained(v, conditional)
                 elif isinstance(v, str):
-                    yield ref(v, conditional=conditional)
+                    yield ref(v, conditional=conditional, note=chosen)
                 elif isinstance(v, list):
                     for i, item in enumerate(v):
                         if isinstance(item, str):
-                            yield ref(item, conditional=conditional, sub=f"[{i}]")
+                            yield ref(item, conditional=conditional, sub=f"[{i}]", note=chosen)
                 elif isinstance(v, Unknown):
                     if v.partial is not None and parse_model_reference(v.partial).resolvable:
-                        yield ref(v.partial, conditional=conditional)
+                        yield ref(
+                            v.partial, conditional=conditional, note=join_notes(chosen, partly_known_note(v.partial))
+                        )
                     else:
                         yield ref(
                             expr_text or v.text,
@@ -697,22 +713,28 @@ class Instance:
                             note=v.reason or "value is not known before apply",
                         )
             return
-        entry_lines = _entry_lines(attr.expr) if attr is not None else {}
 
         def locate(sub: str) -> tuple[int, int]:
-            return entry_lines.get(sub.split(".")[0].split("[")[0]) or (line, col)
+            return (line, col)
 
         value, chained_links = through_chains(value)
         for found in in_document(spec, attr_path, value, locate, expression=expr_text):
+            # The line of the value itself (an IAM resource ARN, not its
+            # Statement; an environment variable, not the map).
+            sub = found.attribute[len(attr_path) :]
+            if attr is not None:
+                found = replace(found, at=_position(attr.expr, sub, found.raw))
+            else:
+                found = replace(found, at=_nested_position(nested or [], sub, found.raw) or (line, col))
             link = chained_links.get(found.raw)
             if link is None:
-                yield builder.build(found, definition(found.raw, found.attribute[len(attr_path) :]))
+                yield builder.build(found, definition(found.raw, sub))
                 continue
             # A resource output inside the document (an environment variable
             # set to a profile's ARN): judged by its model, with the trail.
             origin, o_each, o_idx = link.origin if link.origin else (None, None, None)
             at = definition_of(origin, found.raw, o_each, o_idx) if origin is not None else None
-            r = builder.build(replace(found, note=link.note), at)
+            r = builder.build(replace(found, note=join_notes(found.note, link.note)), at)
             yield replace(r, via=(*r.via, *link.where))
 
     def _foreign_module_refs(self, hf: HclFile, b: Block) -> Iterator[Reference]:
@@ -801,19 +823,26 @@ def _nested_expr(blocks: list[Block], sub: str) -> Expr | None:
 def _entry_expr(expr: Expr, sub: str) -> Expr | None:
     """The expression of the object key a sub-path starts with (an
     environment variable's value), where its definition trail begins."""
+    node, whole = _walk_entries(expr, sub)
+    return node if whole else None
+
+
+def _walk_entries(expr: Expr, sub: str) -> tuple[Expr, bool]:
+    """The deepest expression a sub-path reaches through object and tuple
+    literals (and `jsonencode`), and whether it reached the end."""
     for part in re.findall(r"[^.\[\]]+", sub):
         if isinstance(expr, Call) and expr.name == "jsonencode" and expr.args:
             expr = expr.args[0]
         if isinstance(expr, ObjectExpr):
             found = [v for k, v in expr.items if getattr(k, "value", getattr(k, "name", None)) == part]
             if len(found) != 1:
-                return None
+                return expr, False
             expr = found[0]
         elif isinstance(expr, TupleExpr) and part.isdigit() and int(part) < len(expr.items):
             expr = expr.items[int(part)]
         else:
-            return None
-    return expr
+            return expr, False
+    return expr, True
 
 
 def _suffix(index: tuple[Any, ...]) -> str:
@@ -841,18 +870,89 @@ def _parse_cli_value(raw: str, budget: Budget) -> Any:
     return Evaluator(empty_scope(budget)).eval(item.expr)
 
 
-def _entry_lines(expr: Expr) -> dict[str, tuple[int, int]]:
-    """Line of each key of an object literal (environment variables)."""
-    if isinstance(expr, Call) and expr.args:
-        expr = expr.args[0]
-    if not isinstance(expr, ObjectExpr):
-        return {}
-    out = {}
-    for k, v in expr.items:
-        key = getattr(k, "value", None)
-        if isinstance(key, str):
-            out[key] = (v.line, v.column)
-    return out
+def _position(expr: Expr, sub: str, raw: str) -> tuple[int, int]:
+    """(line, column) of the deepest expression a sub-path reaches inside an
+    attribute's expression (`Statement[0].Resource[1]` of a `jsonencode`
+    policy: the ARN's own line), and inside a multi-line string (a heredoc
+    policy) the line where the value's known text is written."""
+    node, whole = _walk_entries(expr, sub)
+    if not whole:
+        node = _likeliest_string(node, raw) or node
+    return _text_position(node, raw) or (node.line, node.column)
+
+
+def _likeliest_string(node: Expr, raw: str) -> Expr | None:
+    """Inside an expression the sub-path cannot be followed through
+    (`distinct(concat(...))`), the one string literal or template whose text
+    begins most like the value (its known text up to the first hole the
+    source fills): where the ARN is written.  None when no string is a clear
+    best."""
+    best: list[Expr] = []
+    longest = 11  # shorter common beginnings (`arn:aws:bed`) say nothing
+    for s in _string_nodes(node, 0):
+        text = s.text.strip().lstrip('"')
+        n = next((i for i, (a, b) in enumerate(zip(text, raw, strict=False)) if a != b), min(len(text), len(raw)))
+        if n > longest:
+            best, longest = [s], n
+        elif n == longest and best:
+            best.append(s)
+    return best[0] if len(best) == 1 else None
+
+
+def _string_nodes(node: Any, depth: int) -> Iterator[Expr]:
+    if depth > 64:
+        return
+    if isinstance(node, (Lit, Template)):
+        yield node
+        return
+    if isinstance(node, tuple):
+        for item in node:
+            yield from _string_nodes(item, depth + 1)
+    elif isinstance(node, Expr):
+        for f in fields(node):
+            value = getattr(node, f.name)
+            if isinstance(value, (Expr, tuple)):
+                yield from _string_nodes(value, depth + 1)
+
+
+def _text_position(node: Expr, raw: str) -> tuple[int, int] | None:
+    """Where `raw` (its text after the last hole) is written inside a
+    multi-line string literal or template; None when it is not there once."""
+    text = node.text
+    if "\n" not in text:
+        return None
+    needle = raw.rsplit("}", 1)[-1] if "${" in raw else raw
+    if len(needle) < 8 or text.count(needle) != 1:
+        return None
+    at = text.index(needle)
+    line_start = text.rfind("\n", 0, at) + 1
+    quote = text.rfind('"', line_start, at)
+    at = quote + 1 if quote >= 0 else at  # the start of the JSON string that holds it
+    before = text[:at]
+    newlines = before.count("\n")
+    if not newlines:
+        return node.line, node.column + at
+    return node.line + newlines, at - before.rindex("\n")
+
+
+def _nested_position(blocks: list[Block], sub: str, raw: str) -> tuple[int, int] | None:
+    """(line, column) of a sub-path inside nested blocks (`[0].resources[1]`
+    of a policy document's statements): the resource's own line."""
+    parts = re.findall(r"[^.\[\]]+", sub)
+    node: list[Block] | Block = blocks
+    where: tuple[int, int] | None = None
+    for i, part in enumerate(parts):
+        if isinstance(node, list):
+            if not part.isdigit() or int(part) >= len(node):
+                return where
+            node = node[int(part)]
+            where = (node.line, 0)
+        elif part in node.attributes():
+            rest = "".join(f"[{p}]" if p.isdigit() else f".{p}" for p in parts[i + 1 :])
+            return _position(node.attributes()[part].expr, rest, raw)
+        else:
+            node = node.blocks(part)
+    return where
 
 
 #: Where Names keep what the `dynamic` blocks around an expression read (a
@@ -1001,18 +1101,28 @@ def _walk_value(
 
 
 def _block_value(
-    inst: Instance, b: Block, each: tuple[Any, Any] | None, idx: Any, names: Names | None = None
+    inst: Instance,
+    b: Block,
+    each: tuple[Any, Any] | None,
+    idx: Any,
+    names: Names | None = None,
+    reads: set[str] | None = None,
 ) -> dict[str, Any]:
+    """A nested block's values, read as a document (`Scope.reading`); the
+    inputs they read are added to `reads`, for the reference's via."""
     names = names or {}
     out: dict[str, Any] = {}
     for item in b.body:
         if isinstance(item, Attribute):
-            out[item.name] = Evaluator(inst.scope(each, idx).child(**names)).eval(item.expr)
+            scope = inst.scope(each, idx, reading=True).child(**names)
+            out[item.name] = Evaluator(scope).eval(item.expr)
+            if reads is not None:
+                reads.update(scope.vars_read)
         elif item.type == "dynamic" and item.labels:
             for content, inner in inst.dynamic(item, names, each, idx):
-                out.setdefault(item.labels[0], []).append(_block_value(inst, content, each, idx, inner))
+                out.setdefault(item.labels[0], []).append(_block_value(inst, content, each, idx, inner, reads))
         else:
-            out.setdefault(item.type, []).append(_block_value(inst, item, each, idx, names))
+            out.setdefault(item.type, []).append(_block_value(inst, item, each, idx, names, reads))
     return out
 
 

@@ -322,9 +322,49 @@ FILES: list[Case] = [
 ]
 
 
+#: Strings known in part (an apply-time hole): Terraform knows none of these at
+#: plan, except where a known part is taken out whole (`concat(...)[0]`); the
+#: scan may keep the known text, never report a hole as known.
+HOLE = 'resource "aws_bedrockagent_agent" "h" {\n  foundation_model = "x"\n}\n'
+ARN = (
+    '"arn:${aws_bedrockagent_agent.h.id}:bedrock:${aws_bedrockagent_agent.h.id}::foundation-model/anthropic.claude-v2"'
+)
+PARTLY_KNOWN: list[tuple[str, str]] = [
+    ("template", ARN),
+    ("replace-literal", f'replace({ARN}, "claude-v2", "claude-v2:1")'),
+    ("replace-across-a-hole", 'replace("x${aws_bedrockagent_agent.h.id}yz", "1y", "Q")'),
+    ("replace-regex", f'replace({ARN}, "/claude-v[0-9]/", "claude-v2:1")'),
+    ("coalesce", f'coalesce(null, "", {ARN}, "amazon.titan-text-express-v1")'),
+    ("coalesce-maybe-empty", 'coalesce("${aws_bedrockagent_agent.h.id}", "amazon.titan-text-express-v1")'),
+    ("format", 'format("arn:%s:bedrock:%s::foundation-model/%s", aws_bedrockagent_agent.h.id, "us-east-1", "x.y")'),
+    ("format-width", 'format("arn:%5s::foundation-model/%s", aws_bedrockagent_agent.h.id, "x.y")'),
+    ("join", 'join("", ["arn:", aws_bedrockagent_agent.h.id, ":bedrock:us-east-1::foundation-model/x.y"])'),
+    ("concat-known-item", 'concat(["anthropic.claude-v2"], [aws_bedrockagent_agent.h.id])[0]'),
+    ("try-known-in-part", f'try({ARN}, "amazon.titan-text-express-v1")'),
+    ("upper", f"upper({ARN})"),
+    (
+        "replace-with-a-hole",
+        'replace("arn:aws:bedrock:us-east-1::foundation-model/x.y", "arn:aws", "arn:${aws_bedrockagent_agent.h.id}")',
+    ),
+    ("replace-nothing", 'replace("anthropic.claude-v2", "zzz", aws_bedrockagent_agent.h.id)'),
+    (
+        "undecided-condition",
+        'aws_bedrockagent_agent.h.id == "a" ? "anthropic.claude-v2" : "amazon.titan-text-express-v1"',
+    ),
+    ("undecided-in-template", '"anthropic.claude-${aws_bedrockagent_agent.h.id == "a" ? "v2" : "instant-v1"}"'),
+    ("undecided-in-call", 'lower(aws_bedrockagent_agent.h.id == "a" ? "A.B" : "C.D")'),
+]
+
+
+def _partly_case(name: str, expr: str) -> Case:
+    main = PRELUDE + HOLE + f'resource "aws_bedrockagent_agent" "r" {{\n  foundation_model = {expr}\n}}\n'
+    return Case(f"hand-partly-{name}", (("main.tf", main),))
+
+
 def cases() -> list[Case]:
     out = [_expr_case(n, e) for n, e in EXPRESSIONS]
     out += [_expr_case(n, e) for n, e in REJECTED]
     out += [_expr_case(n, e, "template directives and splats need the new HCL parser") for n, e in DIRECTIVES]
+    out += [_partly_case(n, e) for n, e in PARTLY_KNOWN]
     out += FILES
     return out
