@@ -145,6 +145,10 @@ def _grants_invoke(actions: list[Any]) -> bool:
     return False
 
 
+#: Resource types whose wildcard (`.../*`) grants every model.
+_GRANT_TYPES = (":foundation-model/", ":inference-profile/", ":application-inference-profile/")
+
+
 def _names_bedrock(actions: list[Any]) -> bool:
     """An action that names Bedrock itself (not `*`, which every
     administrator policy grants: that is not a statement about models)."""
@@ -188,7 +192,7 @@ def _iam(doc: Any, path: str, depth: int) -> Iterator[tuple[str, str]]:
         ident = parse_model_reference(res)
         if ident.kind in (IdKind.FOUNDATION_MODEL_ARN, IdKind.INFERENCE_PROFILE_ARN, IdKind.CUSTOM_MODEL_ARN):
             yield rpath, res
-        elif ident.kind is IdKind.WILDCARD and (":foundation-model/" in res or ":inference-profile/" in res):
+        elif ident.kind is IdKind.WILDCARD and any(t in res for t in _GRANT_TYPES):
             yield rpath, res  # a grant of every model (or every profile): inventory, not unresolved
         elif res == "*" and _names_bedrock(actions):
             yield rpath, res  # `bedrock:InvokeModel` on every resource: every model

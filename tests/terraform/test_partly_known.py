@@ -7,6 +7,7 @@ a known value; these pin what the scan makes of the known parts."""
 from __future__ import annotations
 
 import textwrap
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -369,3 +370,26 @@ def test_every_resource_is_a_wildcard_only_where_the_statement_names_bedrock() -
     assert list(extract_mode("iam", bedrock)) == [("Statement[0].Resource[0]", "*")]
     assert parse_model_reference("*").kind is IdKind.WILDCARD
     assert list(extract_mode("iam", admin)) == []
+    profiles = {
+        "Statement": {
+            "Effect": "Allow",
+            "Action": "bedrock:InvokeModel",
+            "Resource": "arn:aws:bedrock:*:*:application-inference-profile/*",
+        }
+    }
+    assert [parse_model_reference(r).kind for _, r in extract_mode("iam", profiles)] == [IdKind.WILDCARD]
+
+
+def test_a_document_keeps_the_items_of_known_lists_concatenated_with_an_unknown_one() -> None:
+    item = parse_hcl(f"x = concat([{ARN}], aws_x.y.arns)\n", "t.tf").body[0]
+    assert isinstance(item, Attribute)
+    scope = Scope(
+        lambda n: Unknown(f"var.{n}"),
+        lambda n: {"model": "anthropic.claude-v2"}.get(n, Unknown(f"local.{n}")),
+        lambda t, n, a: Unknown(f"data.{t}.{n}.{a}"),
+        lambda *a: Unknown("module"),
+        budget=Budget(),
+    )
+    assert isinstance(Evaluator(scope).eval(item.expr), Unknown)  # Terraform's value: unknown
+    reading = Evaluator(replace(scope, reading=True)).eval(item.expr)
+    assert isinstance(reading, list) and [v.partial for v in reading] == [SHOWN]

@@ -631,8 +631,13 @@ class Evaluator:
         if not all(is_known(a) for a in args):
             partly = _PARTLY_KNOWN.get(name)
             got = partly(args) if partly is not None else None
-            if got is None and self.scope.reading and name in _KEEPS_ITEMS and len(args) == 1:
-                got = _keep_items(name, args[0])
+            if got is None and self.scope.reading:
+                if name in _KEEPS_ITEMS and len(args) == 1:
+                    got = _keep_items(name, args[0])
+                elif name == "concat":
+                    # Every item of the lists that are known is in the result
+                    # (`concat(list_of_arns, apply_time_list)`), wherever it sits.
+                    got = [item for a in args if isinstance(a, list) and not isinstance(a, TfSet) for item in a]
             if isinstance(got, list):
                 return got  # a list of values, some unknown: its known structure is Terraform's
             if got is not None and any(not known for known, _ in got):
