@@ -99,7 +99,7 @@ def terraform_may_matter(data: bytes) -> bool:
     attributes are never skipped; see docs/terraform.md for the limit on
     units without one."""
     low = data.lower()
-    if any(token in low for token in _TOKENS) or b"\\u" in low:
+    if any(token in low for token in _tokens(known_providers())) or b"\\u" in low:
         return True
     return _PROVIDER_WORDS.search(low) is not None
 
