@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -67,7 +68,11 @@ _TEMPLATE = (".yaml", ".yml", ".json", ".template", ".templ")
 
 
 def may_hold_models(data: bytes | str) -> bool:
-    low = (data.encode("utf-8", "replace") if isinstance(data, str) else data).lower()
+    return _names_token((data.encode("utf-8", "replace") if isinstance(data, str) else data).lower())
+
+
+def _names_token(low: bytes) -> bool:
+    """Whether lower-cased bytes hold a token (a fixed one or a feed provider's)."""
     return any(token in low for token in _tokens(known_providers()))
 
 
@@ -99,7 +104,7 @@ def terraform_may_matter(data: bytes) -> bool:
     attributes are never skipped; see docs/terraform.md for the limit on
     units without one."""
     low = data.lower()
-    if any(token in low for token in _tokens(known_providers())) or b"\\u" in low:
+    if _names_token(low) or b"\\u" in low:
         return True
     return _PROVIDER_WORDS.search(low) is not None
 
@@ -126,11 +131,19 @@ def template_may_matter(data: bytes | str, parameters_given: bool = False) -> bo
     literal, case-sensitive strings in both YAML and JSON templates (a type
     spelled with escape sequences would not be recognised here)."""
     raw = data.encode("utf-8", "replace") if isinstance(data, str) else data
+    return _template_counts(raw, parameters_given, lambda: may_hold_models(raw))
+
+
+def _template_counts(raw: bytes, parameters_given: bool, names_models: Callable[[], bool]) -> bool:
+    """The one rule for a template, shared by the survey and the source: it
+    nests a stack, or it has a type where a model can live and something that
+    can name one (a token, a given parameter, a definition file).  The token
+    search runs last and only when needed: it is the costly test."""
     if _NESTED_STACK in raw:
         return True
     if not _hosts_models(raw):
         return False
-    return parameters_given or may_hold_models(raw) or any(m in raw for m in _DEFINITION_FILES)
+    return parameters_given or any(m in raw for m in _DEFINITION_FILES) or names_models()
 
 
 def looks_like_plan(data: bytes) -> bool:
@@ -260,13 +273,8 @@ def _judge(path: str, data: bytes, oversized: bool, names_models: bool, paramete
     plan = name.endswith((".json", ".tfstate")) and _plan_or_state(path, data, oversized)
     assembly = name == "manifest.json" and looks_like_assembly_manifest(data[:MANIFEST_HEAD])
     nests = _NESTED_STACK in data
-    hosts = nests or _hosts_models(data)
     return Probe(
-        undecidable
-        or plan
-        or assembly
-        or nests
-        or (hosts and (parameters_given or names_models or any(m in data for m in _DEFINITION_FILES))),
+        undecidable or plan or assembly or _template_counts(data, parameters_given, lambda: names_models),
         plan=plan,
         assembly=assembly,
         nests=nests,
