@@ -204,11 +204,17 @@ def unresolved_severity(result: ScanResult) -> Severity:
     return Severity.ERROR if result.fail_on_unresolved else Severity.NOTICE
 
 
+def why_undecided(r: Reference) -> str:
+    """The input that left a reference undecided, worded the same in every
+    format that lists it."""
+    return r.unresolved_reason or "value is not known statically"
+
+
 def unresolved_message(a: AssessedReference) -> str:
     """`Agent.Properties.FoundationModel = {"Ref":"Model"}: the model could
     not be decided (parameter Model has no Default ...)`, for every format."""
     r = a.reference
-    why = r.unresolved_reason or "value is not known statically"
+    why = why_undecided(r)
     return f"{r.construct_path or r.resource}.{r.attribute} = {r.raw}: the model could not be decided ({why})"
 
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from checker.model import AssessedReference, Finding, ScanResult, Severity, State
-from checker.reports.common import definition_text, feed_line, feed_notices
+from checker.reports.common import definition_text, feed_line, feed_notices, why_undecided
 from checker.reports.escape import html as _e
 
 _RANK = {None: 0, Severity.NOTICE: 1, Severity.WARNING: 2, Severity.ERROR: 3}
@@ -336,7 +336,7 @@ def _undecided(result: ScanResult) -> str:
             f"<tr><td><code>{_e(a.reference.location)}</code></td>"
             f"<td><code>{_e(a.reference.construct_path or a.reference.resource)}</code></td>"
             f"<td><code>{_e(a.reference.raw)}</code></td>"
-            f"<td>{_e(a.reference.unresolved_reason or 'value is not known statically')}</td></tr>"
+            f"<td>{_e(why_undecided(a.reference))}</td></tr>"
             for a in result.unresolved
         )
         fails = " (--fail-on-unresolved: they fail the scan)" if result.fail_on_unresolved else ""

@@ -19,6 +19,7 @@ from checker.reports.common import (
     feed_notices,
     quiet_because,
     unresolved_severity,
+    why_undecided,
 )
 from checker.reports.escape import markdown as md
 from checker.reports.escape import markdown_code as code
@@ -87,7 +88,7 @@ def _undecided(result: ScanResult) -> list[str]:
         for a in result.unresolved:
             r = a.reference
             loc = code(f"{r.location.file}:{r.location.line}" if r.location.line else r.location.file)
-            why = md(r.unresolved_reason or "value is not known statically")
+            why = md(why_undecided(r))
             lines.append(_row((sev, f"{loc} {code(r.construct_path or r.resource)}", code(r.raw), why)))
     if result.wildcards:
         lines += [

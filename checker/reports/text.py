@@ -22,6 +22,7 @@ from checker.reports.common import (
     replacement_text,
     stale_status_note,
     unresolved_severity,
+    why_undecided,
 )
 from checker.reports.escape import text as t
 
@@ -104,7 +105,7 @@ def render(result: ScanResult, colour: bool | None = None) -> str:
         lines.append(head + ":")
         for a in unresolved:
             r = a.reference
-            why = r.unresolved_reason or "value is not known statically"
+            why = why_undecided(r)
             lines.append(
                 f"  {t(r.location)}  {t(r.construct_path or r.resource)}.{t(r.attribute)} = {t(r.raw)}  ({t(why)})"
             )
