@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
-from checker.catalog.handles import handle_for
+from checker.catalog.handles import Handle, handle_for
 from checker.modelid import parse_model_reference
 from checker.sources.cloudformation.exports import import_note
 from checker.sources.cloudformation.origin import Sites
@@ -196,7 +196,7 @@ class Links:
         self._memo[(lid, attr)] = value
         return value
 
-    def _follow(self, lid: str, handle: Any, props: Any, depth: int, text: str, partial: str) -> Any:
+    def _follow(self, lid: str, handle: Handle, props: Any, depth: int, text: str, partial: str) -> Any:
         resolved = self.resolver.resolve(props, None, depth + 1)
         if not isinstance(resolved, dict):
             return Unknown(text, partial, reason=f"{text}: {lid} has no Properties")
